@@ -1,0 +1,61 @@
+/* swaddle: the kernel's mount interface, behind one set of functions.
+ *
+ * The new mount API (open_tree, move_mount, mount_setattr, fsopen/fsmount)
+ * works on descriptors: each call costs the same however many mounts
+ * exist.  Where the kernel lacks it, mount(2) does the same work through
+ * /proc/self/fd paths.  mount_api_init() picks one, once. */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+
+enum mount_flags
+{
+  MOUNT_RDONLY = 1 << 0,
+  MOUNT_NOSUID = 1 << 1,
+  MOUNT_NODEV = 1 << 2,
+  MOUNT_NOEXEC = 1 << 3,
+};
+
+struct fs_param
+{
+  const char *key;
+  const char *value;    /* NULL for a flag such as "newinstance" */
+};
+
+void mount_api_init (void);
+bool mount_api_is_new (void);
+const char *mount_api_name (void);
+
+/* Where the mount(2) path finds the host's procfs once the host root has
+ * moved (for /proc/self/fd/N and /proc/self/mountinfo). */
+void mount_set_host_proc (const char *proc_path);
+/* "<host proc>/self/fd/N": a path the kernel resolves to fd's file. */
+const char *host_proc_fd_path (int fd, char *buf, size_t size);
+
+/* Each returns 0 (or a descriptor) on success, or -1 with errno set and
+ * *call naming the system call that failed. */
+
+/* Stop mount events from propagating back to the caller's namespace. */
+int mount_make_root_rslave (const char **call);
+
+/* A fresh tmpfs stacked on "/" of the current root; returns an O_PATH
+ * descriptor of its root. */
+int mount_tmpfs_over_root (const struct fs_param *params, size_t n_params,
+                           unsigned flags, const char **call);
+
+/* A new instance of fstype mounted on dest_fd. */
+int mount_fs_at (const char *fstype, const struct fs_param *params, size_t n_params,
+                 unsigned flags, int dest_fd, const char **call);
+
+/* Bind src_fd on dest_fd, with flags applied to every mount of the tree. */
+int mount_bind_at (int src_fd, int dest_fd, unsigned flags, bool recursive, const char **call);
+
+/* Make the mount whose root is dest_fd read-only (that mount only). */
+int mount_remount_readonly (int dest_fd, const char **call);
+
+/* pivot_root into the directory new_root_fd, the old root moved to
+ * put_old (relative to new_root).  put_old "." stacks it on the new root. */
+int mount_pivot_into (int new_root_fd, const char *put_old, const char **call);
+
+int mount_detach (const char *path, const char **call);

@@ -1,0 +1,105 @@
+/* swaddle: namespaces. */
+#include "namespaces.h"
+#include "utils.h"
+
+#include <fcntl.h>
+#include <sched.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+static const struct
+{
+  enum ns_type type;
+  int flag;
+  const char *proc_name;
+  const char *flag_name;
+} ns_kinds[] = {
+  { NS_USER, CLONE_NEWUSER, "user", "CLONE_NEWUSER" },
+  { NS_IPC, CLONE_NEWIPC, "ipc", "CLONE_NEWIPC" },
+  { NS_PID, CLONE_NEWPID, "pid", "CLONE_NEWPID" },
+  { NS_NET, CLONE_NEWNET, "net", "CLONE_NEWNET" },
+  { NS_UTS, CLONE_NEWUTS, "uts", "CLONE_NEWUTS" },
+  { NS_CGROUP, CLONE_NEWCGROUP, "cgroup", "CLONE_NEWCGROUP" },
+};
+
+static bool
+kernel_has_ns (const char *proc_name)
+{
+  char path[64];
+  snprintf (path, sizeof path, "/proc/self/ns/%s", proc_name);
+  return access (path, F_OK) == 0;
+}
+
+void
+ns_decide (const struct plan *plan, const struct host_facts *facts, struct ns_setup *ns)
+{
+  memset (ns, 0, sizeof *ns);
+  /* The mount namespace is what every sandbox is made of. */
+  ns->clone_flags = CLONE_NEWNS;
+  for (size_t i = 0; i < N_ELEMENTS (ns_kinds); i++)
+    {
+      enum ns_want want = plan->ns[ns_kinds[i].type];
+      if (ns_kinds[i].type == NS_USER)
+        want = plan_wants_user_ns (plan, facts)
+               ? (facts->is_root ? want : NS_WANT_YES) : NS_WANT_NO;
+      if (want == NS_WANT_YES || (want == NS_WANT_TRY && kernel_has_ns (ns_kinds[i].proc_name)))
+        ns->clone_flags |= ns_kinds[i].flag;
+    }
+  ns->user_ns = (ns->clone_flags & CLONE_NEWUSER) != 0;
+  ns->uid_outside = geteuid ();
+  ns->gid_outside = getegid ();
+  ns->uid_inside = plan->has_uid ? plan->uid : getuid ();
+  ns->gid_inside = plan->has_gid ? plan->gid : getgid ();
+}
+
+void
+ns_flags_describe (int clone_flags, char *buf, size_t size)
+{
+  size_t used = 0;
+  buf[0] = '\0';
+  if (clone_flags & CLONE_NEWNS)
+    used += (size_t) snprintf (buf, size, "CLONE_NEWNS");
+  for (size_t i = 0; i < N_ELEMENTS (ns_kinds) && used < size; i++)
+    if (clone_flags & ns_kinds[i].flag)
+      used += (size_t) snprintf (buf + used, size - used, "%s%s", used ? "|" : "", ns_kinds[i].flag_name);
+}
+
+static int
+write_id_maps (const struct ns_setup *ns, const char **call)
+{
+  char line[64];
+  /* An unprivileged process may map only its own ids, and only once it
+   * gave up setgroups(), or it could drop groups that deny it access. */
+  if (write_file_at (AT_FDCWD, "/proc/self/setgroups", "deny") < 0 && errno != ENOENT)
+    {
+      *call = "write /proc/self/setgroups";
+      return -1;
+    }
+  snprintf (line, sizeof line, "%u %u 1\n", (unsigned) ns->uid_inside, (unsigned) ns->uid_outside);
+  if (write_file_at (AT_FDCWD, "/proc/self/uid_map", line) < 0)
+    {
+      *call = "write /proc/self/uid_map";
+      return -1;
+    }
+  snprintf (line, sizeof line, "%u %u 1\n", (unsigned) ns->gid_inside, (unsigned) ns->gid_outside);
+  if (write_file_at (AT_FDCWD, "/proc/self/gid_map", line) < 0)
+    {
+      *call = "write /proc/self/gid_map";
+      return -1;
+    }
+  return 0;
+}
+
+int
+ns_create (const struct ns_setup *ns, const char **call)
+{
+  if (unshare (ns->clone_flags) < 0)
+    {
+      *call = "unshare";
+      return -1;
+    }
+  if (ns->user_ns)
+    return write_id_maps (ns, call);
+  return 0;
+}

@@ -1,0 +1,556 @@
+/* swaddle: the command line, table-driven.
+ *
+ * Each option is a row: its name, how many arguments it takes, the help
+ * text, and the function that records it in the plan.  Options are read
+ * left to right; --args FD splices arguments in at its own position.  No
+ * system call is made here: the bytes behind an --args FD come through the
+ * caller's reader. */
+#include "plan.h"
+#include "plan-internal.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+struct parser;
+struct option_spec;
+
+typedef int (*option_apply) (struct parser *p, const struct option_spec *spec, char **args);
+
+enum option_takes
+{
+  TAKES_PERMS = 1 << 0,   /* a preceding --perms applies */
+  TAKES_SIZE = 1 << 1,    /* a preceding --size applies */
+  IS_MODIFIER = 1 << 2,   /* --perms, --size: wait for their operation */
+  NOT_YET = 1 << 3,       /* recognised, not implemented in this version */
+};
+
+struct option_spec
+{
+  const char *name;
+  unsigned n_args;
+  const char *metavar;
+  const char *help;
+  option_apply apply;
+  unsigned takes;         /* enum option_takes */
+  int data;               /* the handler's parameter */
+};
+
+struct parser
+{
+  struct plan *plan;
+  struct plan_error *error;
+  const struct plan_reader *reader;
+  size_t spliced_end;     /* args before this index came from an --args FD */
+  int pending_perms;
+  const char *pending_perms_text;
+  uint64_t pending_size;
+  const char *pending_size_text;
+};
+
+enum { APPLY_STOP = 1 };  /* --help, --version: stop reading */
+
+/* Handler parameters packed into option_spec.data. */
+#define FIELD(f) ((int) offsetof (struct plan, f))
+#define NS(type, want) ((int) ((type) | ((want) << 8)))
+/* An operation and its bind flags in one handler parameter. */
+#define OP(kind, flags) ((int) ((kind) | ((flags) << 8)))
+#define OP_KIND(data) ((enum op_kind) ((data) & 0xff))
+#define OP_FLAGS(data) ((unsigned) (data) >> 8)
+
+
+static int
+fail (struct parser *p, const char *fmt, ...)
+{
+  va_list ap;
+  va_start (ap, fmt);
+  plan_error_setv (p->error, PLAN_ERROR_INVALID, fmt, ap);
+  va_end (ap);
+  return -1;
+}
+
+/* ---- argument parsing helpers ------------------------------------------ */
+
+static int
+parse_fd (struct parser *p, const char *option, const char *text, int *fd)
+{
+  uint64_t v;
+  if (parse_uint_arg (text, 10, INT32_MAX, &v) < 0)
+    return fail (p, "%s: '%s' is not a file descriptor number", option, text);
+  *fd = (int) v;
+  return 0;
+}
+
+static int
+parse_octal_mode (struct parser *p, const char *option, const char *text, int *mode)
+{
+  uint64_t v;
+  if (parse_uint_arg (text, 8, 07777, &v) < 0)
+    return fail (p, "%s: '%s' is not an octal mode from 0 to 07777", option, text);
+  *mode = (int) v;
+  return 0;
+}
+
+static int
+require_path (struct parser *p, const char *option, const char *what, const char *path)
+{
+  if (*path == '\0')
+    return fail (p, "%s: the %s is an empty path", option, what);
+  return 0;
+}
+
+/* ---- option handlers ----------------------------------------------------- */
+
+static int
+apply_help (struct parser *p, const struct option_spec *spec, char **args)
+{
+  p->plan->show_help = true;
+  return APPLY_STOP;
+}
+
+static int
+apply_version (struct parser *p, const struct option_spec *spec, char **args)
+{
+  p->plan->show_version = true;
+  return APPLY_STOP;
+}
+
+static int
+apply_args (struct parser *p, const struct option_spec *spec, char **args)
+{
+  /* Handled by the reading loop, which owns the argument vector. */
+  return 0;
+}
+
+static int
+apply_string (struct parser *p, const struct option_spec *spec, char **args)
+{
+  const char **field = (const char **) ((char *) p->plan + spec->data);
+  *field = args[0];
+  return 0;
+}
+
+static int
+apply_flag (struct parser *p, const struct option_spec *spec, char **args)
+{
+  bool *field = (bool *) ((char *) p->plan + spec->data);
+  *field = true;
+  return 0;
+}
+
+static int
+apply_chdir (struct parser *p, const struct option_spec *spec, char **args)
+{
+  if (require_path (p, spec->name, "directory", args[0]) < 0)
+    return -1;
+  p->plan->chdir_path = args[0];
+  p->plan->n_chdir++;
+  return 0;
+}
+
+static int
+apply_unshare (struct parser *p, const struct option_spec *spec, char **args)
+{
+  enum ns_type type = (enum ns_type) (spec->data & 0xff);
+  enum ns_want want = (enum ns_want) (spec->data >> 8);
+  /* A "-try" never weakens an earlier firm request. */
+  if (want > p->plan->ns[type])
+    p->plan->ns[type] = want;
+  return 0;
+}
+
+static int
+apply_unshare_all (struct parser *p, const struct option_spec *spec, char **args)
+{
+  static const struct { enum ns_type type; enum ns_want want; } all[] = {
+    { NS_USER, NS_WANT_TRY }, { NS_IPC, NS_WANT_YES }, { NS_PID, NS_WANT_YES },
+    { NS_NET, NS_WANT_YES }, { NS_UTS, NS_WANT_YES }, { NS_CGROUP, NS_WANT_TRY },
+  };
+  for (size_t i = 0; i < N_ELEMENTS (all); i++)
+    if (all[i].want > p->plan->ns[all[i].type])
+      p->plan->ns[all[i].type] = all[i].want;
+  return 0;
+}
+
+static int
+apply_share_net (struct parser *p, const struct option_spec *spec, char **args)
+{
+  p->plan->ns[NS_NET] = NS_WANT_NO;
+  return 0;
+}
+
+static int
+apply_id (struct parser *p, const struct option_spec *spec, char **args)
+{
+  uint64_t v;
+  /* (uid_t) -1 means "no change" to the kernel: never a valid id. */
+  if (parse_uint_arg (args[0], 10, UINT32_MAX - 1, &v) < 0)
+    return fail (p, "%s: '%s' is not a valid id (a number from 0 to 4294967294)",
+                 spec->name, args[0]);
+  if (spec->data == 'u')
+    {
+      p->plan->uid = (uid_t) v;
+      p->plan->has_uid = true;
+    }
+  else
+    {
+      p->plan->gid = (gid_t) v;
+      p->plan->has_gid = true;
+    }
+  return 0;
+}
+
+static int
+apply_env (struct parser *p, const struct option_spec *spec, char **args)
+{
+  enum env_kind kind = (enum env_kind) spec->data;
+  const char *name = spec->n_args > 0 ? args[0] : NULL;
+  if (name != NULL && (*name == '\0' || strchr (name, '=') != NULL))
+    return fail (p, "%s: '%s' is not a valid variable name", spec->name, name);
+  plan_add_env (p->plan, kind, name, spec->n_args > 1 ? args[1] : NULL);
+  return 0;
+}
+
+static struct op *
+add_op (struct parser *p, const struct option_spec *spec, enum op_kind kind, const char *dest)
+{
+  struct op *op = plan_add_op (p->plan, kind, spec->name, dest);
+  if (spec->takes & TAKES_PERMS)
+    {
+      op->perms = p->pending_perms;
+      p->pending_perms = PERMS_DEFAULT;
+    }
+  if (spec->takes & TAKES_SIZE)
+    {
+      op->size = p->pending_size;
+      p->pending_size = 0;
+    }
+  return op;
+}
+
+static int
+apply_bind (struct parser *p, const struct option_spec *spec, char **args)
+{
+  if (require_path (p, spec->name, "source", args[0]) < 0
+      || require_path (p, spec->name, "destination", args[1]) < 0)
+    return -1;
+  struct op *op = add_op (p, spec, OP_BIND, args[1]);
+  op->source = args[0];
+  op->bind_flags = OP_FLAGS (spec->data);
+  return 0;
+}
+
+static int
+apply_dest_op (struct parser *p, const struct option_spec *spec, char **args)
+{
+  if (require_path (p, spec->name, "destination", args[0]) < 0)
+    return -1;
+  add_op (p, spec, OP_KIND (spec->data), args[0]);
+  return 0;
+}
+
+static int
+apply_fd_op (struct parser *p, const struct option_spec *spec, char **args)
+{
+  int fd = -1;
+  if (parse_fd (p, spec->name, args[0], &fd) < 0
+      || require_path (p, spec->name, "destination", args[1]) < 0)
+    return -1;
+  struct op *op = add_op (p, spec, OP_KIND (spec->data), args[1]);
+  op->fd = fd;
+  op->bind_flags = OP_FLAGS (spec->data);
+  return 0;
+}
+
+static int
+apply_symlink (struct parser *p, const struct option_spec *spec, char **args)
+{
+  if (require_path (p, spec->name, "target", args[0]) < 0
+      || require_path (p, spec->name, "destination", args[1]) < 0)
+    return -1;
+  struct op *op = add_op (p, spec, OP_SYMLINK, args[1]);
+  op->source = args[0];
+  return 0;
+}
+
+static int
+apply_chmod (struct parser *p, const struct option_spec *spec, char **args)
+{
+  int mode = 0;
+  if (parse_octal_mode (p, spec->name, args[0], &mode) < 0
+      || require_path (p, spec->name, "path", args[1]) < 0)
+    return -1;
+  struct op *op = add_op (p, spec, OP_CHMOD, args[1]);
+  op->perms = mode;
+  return 0;
+}
+
+static int
+apply_perms (struct parser *p, const struct option_spec *spec, char **args)
+{
+  if (p->pending_perms != PERMS_DEFAULT)
+    return fail (p, "--perms %s: given twice (after --perms %s) before the operation it applies to",
+                 args[0], p->pending_perms_text);
+  if (parse_octal_mode (p, spec->name, args[0], &p->pending_perms) < 0)
+    return -1;
+  p->pending_perms_text = args[0];
+  return 0;
+}
+
+static int
+apply_size (struct parser *p, const struct option_spec *spec, char **args)
+{
+  uint64_t v;
+  if (p->pending_size != 0)
+    return fail (p, "--size %s: given twice (after --size %s) before the --tmpfs it applies to",
+                 args[0], p->pending_size_text);
+  if (parse_uint_arg (args[0], 10, (uint64_t) SIZE_MAX >> 1, &v) < 0 || v == 0)
+    return fail (p, "--size: '%s' is not a positive number of bytes", args[0]);
+  p->pending_size = v;
+  p->pending_size_text = args[0];
+  return 0;
+}
+
+static int
+apply_not_yet (struct parser *p, const struct option_spec *spec, char **args)
+{
+  plan_error_set (p->error, PLAN_ERROR_UNSUPPORTED,
+                  "%s is a bubblewrap option that this version of swaddle does not support yet",
+                  spec->name);
+  return -1;
+}
+
+/* ---- the table ------------------------------------------------------------ */
+
+
+static const struct option_spec options[] = {
+  /* General */
+  { "--help", 0, "", "Print this help", apply_help, 0, 0 },
+  { "--version", 0, "", "Print version", apply_version, 0, 0 },
+  { "--args", 1, "FD", "Parse NUL-separated args from FD", apply_args, 0, 0 },
+  { "--argv0", 1, "VALUE", "Set argv[0] to the value VALUE before running the program", apply_string, 0, FIELD (argv0) },
+  { "--level-prefix", 0, "", "Prepend e.g. <3> to diagnostic messages", apply_flag, 0, FIELD (level_prefix) },
+
+  /* Namespaces */
+  { "--unshare-all", 0, "", "Unshare every namespace we support by default", apply_unshare_all, 0, 0 },
+  { "--share-net", 0, "", "Retain the network namespace (can only combine with --unshare-all)", apply_share_net, 0, 0 },
+  { "--unshare-user", 0, "", "Create new user namespace (may be automatically implied if not setuid)", apply_unshare, 0, NS (NS_USER, NS_WANT_YES) },
+  { "--unshare-user-try", 0, "", "Create new user namespace if possible else continue by skipping it", apply_unshare, 0, NS (NS_USER, NS_WANT_TRY) },
+  { "--unshare-ipc", 0, "", "Create new ipc namespace", apply_unshare, 0, NS (NS_IPC, NS_WANT_YES) },
+  { "--unshare-pid", 0, "", "Create new pid namespace", apply_unshare, 0, NS (NS_PID, NS_WANT_YES) },
+  { "--unshare-net", 0, "", "Create new network namespace", apply_unshare, 0, NS (NS_NET, NS_WANT_YES) },
+  { "--unshare-uts", 0, "", "Create new uts namespace", apply_unshare, 0, NS (NS_UTS, NS_WANT_YES) },
+  { "--unshare-cgroup", 0, "", "Create new cgroup namespace", apply_unshare, 0, NS (NS_CGROUP, NS_WANT_YES) },
+  { "--unshare-cgroup-try", 0, "", "Create new cgroup namespace if possible else continue by skipping it", apply_unshare, 0, NS (NS_CGROUP, NS_WANT_TRY) },
+  { "--userns", 1, "FD", "Use this user namespace (cannot combine with --unshare-user)", apply_not_yet, NOT_YET, 0 },
+  { "--userns2", 1, "FD", "After setup switch to this user namespace, only useful with --userns", apply_not_yet, NOT_YET, 0 },
+  { "--disable-userns", 0, "", "Disable further use of user namespaces inside sandbox", apply_not_yet, NOT_YET, 0 },
+  { "--assert-userns-disabled", 0, "", "Fail unless further use of user namespace inside sandbox is disabled", apply_not_yet, NOT_YET, 0 },
+  { "--pidns", 1, "FD", "Use this pid namespace (as parent namespace if using --unshare-pid)", apply_not_yet, NOT_YET, 0 },
+
+  /* Identity and environment */
+  { "--uid", 1, "UID", "Custom uid in the sandbox (requires --unshare-user or --userns)", apply_id, 0, 'u' },
+  { "--gid", 1, "GID", "Custom gid in the sandbox (requires --unshare-user or --userns)", apply_id, 0, 'g' },
+  { "--hostname", 1, "NAME", "Custom hostname in the sandbox (requires --unshare-uts)", apply_string, 0, FIELD (hostname) },
+  { "--chdir", 1, "DIR", "Change directory to DIR", apply_chdir, 0, 0 },
+  { "--clearenv", 0, "", "Unset all environment variables", apply_env, 0, ENV_CLEAR },
+  { "--setenv", 2, "VAR VALUE", "Set an environment variable", apply_env, 0, ENV_SET },
+  { "--unsetenv", 1, "VAR", "Unset an environment variable", apply_env, 0, ENV_UNSET },
+
+  /* Monitoring and coordination */
+  { "--lock-file", 1, "DEST", "Take a lock on DEST while sandbox is running", apply_not_yet, NOT_YET, 0 },
+  { "--sync-fd", 1, "FD", "Keep this fd open while sandbox is running", apply_not_yet, NOT_YET, 0 },
+  { "--block-fd", 1, "FD", "Block on FD until some data to read is available", apply_not_yet, NOT_YET, 0 },
+  { "--userns-block-fd", 1, "FD", "Block on FD until the user namespace is ready", apply_not_yet, NOT_YET, 0 },
+  { "--info-fd", 1, "FD", "Write information about the running container to FD", apply_not_yet, NOT_YET, 0 },
+  { "--json-status-fd", 1, "FD", "Write container status to FD as multiple JSON documents", apply_not_yet, NOT_YET, 0 },
+
+  /* Filesystem */
+  { "--bind", 2, "SRC DEST", "Bind mount the host path SRC on DEST", apply_bind, 0, OP (OP_BIND, 0) },
+  { "--bind-try", 2, "SRC DEST", "Equal to --bind but ignores non-existent SRC", apply_bind, 0, OP (OP_BIND, BIND_TRY) },
+  { "--dev-bind", 2, "SRC DEST", "Bind mount the host path SRC on DEST, allowing device access", apply_bind, 0, OP (OP_BIND, BIND_DEVICES) },
+  { "--dev-bind-try", 2, "SRC DEST", "Equal to --dev-bind but ignores non-existent SRC", apply_bind, 0, OP (OP_BIND, BIND_DEVICES | BIND_TRY) },
+  { "--ro-bind", 2, "SRC DEST", "Bind mount the host path SRC readonly on DEST", apply_bind, 0, OP (OP_BIND, BIND_READONLY) },
+  { "--ro-bind-try", 2, "SRC DEST", "Equal to --ro-bind but ignores non-existent SRC", apply_bind, 0, OP (OP_BIND, BIND_READONLY | BIND_TRY) },
+  { "--bind-fd", 2, "FD DEST", "Bind open directory or path fd on DEST", apply_not_yet, NOT_YET, 0 },
+  { "--ro-bind-fd", 2, "FD DEST", "Bind open directory or path fd read-only on DEST", apply_not_yet, NOT_YET, 0 },
+  { "--remount-ro", 1, "DEST", "Remount DEST as readonly; does not recursively remount", apply_dest_op, 0, OP (OP_REMOUNT_RO, 0) },
+  { "--overlay-src", 1, "SRC", "Read files from SRC in the following overlay", apply_not_yet, NOT_YET, 0 },
+  { "--overlay", 3, "RWSRC WORKDIR DEST", "Mount overlayfs on DEST, with RWSRC as the host path for writes and WORKDIR an empty directory on the same filesystem as RWSRC", apply_not_yet, NOT_YET, 0 },
+  { "--tmp-overlay", 1, "DEST", "Mount overlayfs on DEST, with writes going to an invisible tmpfs", apply_not_yet, NOT_YET, 0 },
+  { "--ro-overlay", 1, "DEST", "Mount overlayfs read-only on DEST", apply_not_yet, NOT_YET, 0 },
+  { "--exec-label", 1, "LABEL", "Exec label for the sandbox", apply_not_yet, NOT_YET, 0 },
+  { "--file-label", 1, "LABEL", "File label for temporary sandbox content", apply_not_yet, NOT_YET, 0 },
+  { "--proc", 1, "DEST", "Mount new procfs on DEST", apply_dest_op, 0, OP (OP_PROC, 0) },
+  { "--dev", 1, "DEST", "Mount new dev on DEST", apply_dest_op, 0, OP (OP_DEV, 0) },
+  { "--tmpfs", 1, "DEST", "Mount new tmpfs on DEST", apply_dest_op, TAKES_PERMS | TAKES_SIZE, OP (OP_TMPFS, 0) },
+  { "--mqueue", 1, "DEST", "Mount new mqueue on DEST", apply_dest_op, 0, OP (OP_MQUEUE, 0) },
+  { "--dir", 1, "DEST", "Create dir at DEST", apply_dest_op, TAKES_PERMS, OP (OP_DIR, 0) },
+  { "--file", 2, "FD DEST", "Copy from FD to destination DEST", apply_fd_op, TAKES_PERMS, OP (OP_FILE, 0) },
+  { "--bind-data", 2, "FD DEST", "Copy from FD to file which is bind-mounted on DEST", apply_fd_op, TAKES_PERMS, OP (OP_BIND_DATA, 0) },
+  { "--ro-bind-data", 2, "FD DEST", "Copy from FD to file which is readonly bind-mounted on DEST", apply_fd_op, TAKES_PERMS, OP (OP_BIND_DATA, BIND_READONLY) },
+  { "--symlink", 2, "SRC DEST", "Create symlink at DEST with target SRC", apply_symlink, 0, 0 },
+  { "--chmod", 2, "OCTAL PATH", "Change permissions of PATH (must already exist)", apply_chmod, 0, 0 },
+  { "--perms", 1, "OCTAL", "Set permissions of next argument (--bind-data, --file, etc.)", apply_perms, IS_MODIFIER, 0 },
+  { "--size", 1, "BYTES", "Set size of next argument (only for --tmpfs)", apply_size, IS_MODIFIER, 0 },
+
+  /* Security */
+  { "--seccomp", 1, "FD", "Load and use seccomp rules from FD (not repeatable)", apply_not_yet, NOT_YET, 0 },
+  { "--add-seccomp-fd", 1, "FD", "Load and use seccomp rules from FD (repeatable)", apply_not_yet, NOT_YET, 0 },
+  { "--cap-add", 1, "CAP", "Add cap CAP when running as privileged user", apply_not_yet, NOT_YET, 0 },
+  { "--cap-drop", 1, "CAP", "Drop cap CAP when running as privileged user", apply_not_yet, NOT_YET, 0 },
+
+  /* Process */
+  { "--new-session", 0, "", "Create a new terminal session", apply_flag, 0, FIELD (new_session) },
+  { "--die-with-parent", 0, "", "Kills with SIGKILL child process (COMMAND) when bwrap or bwrap's parent dies.", apply_flag, 0, FIELD (die_with_parent) },
+  { "--as-pid-1", 0, "", "Do not install a reaper process with PID=1", apply_flag, 0, FIELD (as_pid_1) },
+};
+
+static const struct option_spec *
+find_option (const char *name)
+{
+  for (size_t i = 0; i < N_ELEMENTS (options); i++)
+    if (strcmp (options[i].name, name) == 0)
+      return &options[i];
+  return NULL;
+}
+
+/* ---- reading ----------------------------------------------------------- */
+
+/* Replace args[at], args[at + 1] (--args FD) by the arguments in the blob. */
+static int
+splice_args (struct parser *p, size_t at)
+{
+  struct plan *plan = p->plan;
+  const char *fd_text = plan->args[at + 1];
+  int fd = -1;
+  char *data;
+  size_t len;
+
+  if (at < p->spliced_end)
+    return fail (p, "--args %s: --args inside arguments read from --args is not allowed", fd_text);
+  if (parse_fd (p, "--args", fd_text, &fd) < 0)
+    return -1;
+  if (p->reader == NULL || p->reader->read_fd (p->reader->ctx, fd, &data, &len) < 0)
+    return fail (p, "--args %s: cannot read arguments from file descriptor %d: %s",
+                 fd_text, fd, strerror (p->reader ? errno : EBADF));
+  plan_adopt_blob (plan, data);
+  if (len > 0 && data[len - 1] != '\0')
+    {
+      const char *last_nul = memrchr (data, '\0', len);
+      const char *unterminated = last_nul ? last_nul + 1 : data;
+      return fail (p, "--args %s: the data does not end with a NUL byte, so its last argument '%.40s' is incomplete",
+                   fd_text, unterminated);
+    }
+
+  size_t n_new = 0;
+  for (size_t i = 0; i < len; i++)
+    n_new += data[i] == '\0';
+  plan_splice_args (plan, at, 2, data, n_new);
+  p->spliced_end = at + n_new;
+  return 0;
+}
+
+static bool
+is_option_word (const char *arg)
+{
+  return arg[0] == '-';
+}
+
+static int
+check_pending_modifiers (struct parser *p, const struct option_spec *next)
+{
+  unsigned takes = next ? next->takes : 0;
+  if (takes & IS_MODIFIER)
+    return 0;
+  if (p->pending_perms != PERMS_DEFAULT && !(takes & TAKES_PERMS))
+    return fail (p, "--perms %s must be followed by --dir, --file, --bind-data, --ro-bind-data or --tmpfs%s%s",
+                 p->pending_perms_text, next ? ", not " : "", next ? next->name : "");
+  if (p->pending_size != 0 && !(takes & TAKES_SIZE))
+    return fail (p, "--size %s must be followed by --tmpfs%s%s",
+                 p->pending_size_text, next ? ", not " : "", next ? next->name : "");
+  return 0;
+}
+
+static int
+read_options (struct parser *p)
+{
+  struct plan *plan = p->plan;
+  size_t i = 0;
+
+  while (i < plan->n_args)
+    {
+      const char *arg = plan->args[i];
+      if (strcmp (arg, "--") == 0)
+        {
+          i++;
+          break;
+        }
+      if (!is_option_word (arg))
+        break;
+
+      const struct option_spec *spec = find_option (arg);
+      if (spec == NULL)
+        return fail (p, "Unknown option %s", arg);
+      if (plan->n_args - i - 1 < spec->n_args)
+        return fail (p, "%s: missing argument (usage: %s %s)", spec->name, spec->name, spec->metavar);
+      if (check_pending_modifiers (p, spec) < 0)
+        return -1;
+
+      if (spec->apply == apply_args)
+        {
+          if (splice_args (p, i) < 0)
+            return -1;
+          continue;   /* read the spliced arguments from position i */
+        }
+      int r = spec->apply (p, spec, plan->args + i + 1);
+      if (r < 0)
+        return -1;
+      if (r == APPLY_STOP)
+        return 0;
+      i += 1 + spec->n_args;
+    }
+
+  if (check_pending_modifiers (p, NULL) < 0)
+    return -1;
+  plan->command = i < plan->n_args ? plan->args + i : NULL;
+  return 0;
+}
+
+int
+plan_build (struct plan *plan, int argc, char *const *argv,
+            const struct plan_reader *reader, struct plan_error *error)
+{
+  plan_init (plan, argc, argv);
+  plan_error_clear (error);
+
+  struct parser p = {
+    .plan = plan,
+    .error = error,
+    .reader = reader,
+    .pending_perms = PERMS_DEFAULT,
+  };
+  return read_options (&p);
+}
+
+/* ---- help ------------------------------------------------------------- */
+
+void
+plan_format_help (const char *invoked_as, void (*emit) (void *ctx, const char *line), void *ctx)
+{
+  char line[512];
+  snprintf (line, sizeof line, "usage: %s [OPTIONS...] [--] COMMAND [ARGS...]\n", invoked_as);
+  emit (ctx, line);
+  emit (ctx, "\n");
+  for (size_t i = 0; i < N_ELEMENTS (options); i++)
+    {
+      const struct option_spec *o = &options[i];
+      /* Scripts probe --help to learn what is supported: list only what works. */
+      if (o->takes & NOT_YET)
+        continue;
+      char left[64];
+      snprintf (left, sizeof left, "%s %s", o->name, o->metavar);
+      snprintf (line, sizeof line, "    %-28s %s\n", left, o->help);
+      emit (ctx, line);
+    }
+}

@@ -1,0 +1,189 @@
+/* swaddle: the plan's storage and its validation. */
+#include "plan-internal.h"
+
+#include <stdio.h>
+#include <string.h>
+
+/* ---- storage -------------------------------------------------------------- */
+
+static void *
+grow (void *array, size_t *cap, size_t needed, size_t item_size)
+{
+  if (needed <= *cap)
+    return array;
+  size_t new_cap = *cap ? *cap : 16;
+  while (new_cap < needed)
+    new_cap *= 2;
+  *cap = new_cap;
+  return xrealloc (array, new_cap * item_size);
+}
+
+void
+plan_init (struct plan *plan, int argc, char *const *argv)
+{
+  memset (plan, 0, sizeof *plan);
+  plan->invoked_as = argc > 0 ? argv[0] : "swaddle";
+  plan->n_args = argc > 0 ? (size_t) argc - 1 : 0;
+  plan->args = xcalloc (plan->n_args + 1, sizeof (char *));
+  for (size_t i = 0; i < plan->n_args; i++)
+    plan->args[i] = argv[i + 1];
+}
+
+struct op *
+plan_add_op (struct plan *plan, enum op_kind kind, const char *option, const char *dest)
+{
+  plan->ops = grow (plan->ops, &plan->cap_ops, plan->n_ops + 1, sizeof *plan->ops);
+  struct op *op = &plan->ops[plan->n_ops++];
+  *op = (struct op) {
+    .kind = kind,
+    .option = option,
+    .dest = dest,
+    .fd = -1,
+    .perms = PERMS_DEFAULT,
+  };
+  return op;
+}
+
+void
+plan_add_env (struct plan *plan, enum env_kind kind, const char *name, const char *value)
+{
+  plan->env = grow (plan->env, &plan->cap_env, plan->n_env + 1, sizeof *plan->env);
+  plan->env[plan->n_env++] = (struct env_op) { kind, name, value };
+}
+
+void
+plan_adopt_blob (struct plan *plan, char *blob)
+{
+  plan->blobs = grow (plan->blobs, &plan->cap_blobs, plan->n_blobs + 1, sizeof *plan->blobs);
+  plan->blobs[plan->n_blobs++] = blob;
+}
+
+void
+plan_splice_args (struct plan *plan, size_t at, size_t n_remove, char *data, size_t n_new)
+{
+  size_t n_after = plan->n_args - at - n_remove;
+  size_t n_total = plan->n_args - n_remove + n_new;
+  char **args = xrealloc (plan->args, (n_total + 1) * sizeof (char *));
+
+  memmove (args + at + n_new, args + at + n_remove, n_after * sizeof (char *));
+  for (size_t i = 0; i < n_new; i++)
+    {
+      args[at + i] = data;
+      data += strlen (data) + 1;
+    }
+  args[n_total] = NULL;
+  plan->args = args;
+  plan->n_args = n_total;
+}
+
+void
+plan_free (struct plan *plan)
+{
+  for (size_t i = 0; i < plan->n_blobs; i++)
+    free (plan->blobs[i]);
+  free (plan->blobs);
+  free (plan->args);
+  free (plan->ops);
+  free (plan->env);
+  memset (plan, 0, sizeof *plan);
+}
+
+/* ---- errors ------------------------------------------------------------- */
+
+void
+plan_error_clear (struct plan_error *error)
+{
+  error->kind = PLAN_ERROR_NONE;
+  error->message[0] = '\0';
+}
+
+void
+plan_error_setv (struct plan_error *error, enum plan_error_kind kind, const char *fmt, va_list ap)
+{
+  error->kind = kind;
+  vsnprintf (error->message, sizeof error->message, fmt, ap);
+}
+
+void
+plan_error_set (struct plan_error *error, enum plan_error_kind kind, const char *fmt, ...)
+{
+  va_list ap;
+  va_start (ap, fmt);
+  plan_error_setv (error, kind, fmt, ap);
+  va_end (ap);
+}
+
+/* ---- numbers ---------------------------------------------------------- */
+
+/* Strict: digits only in the base, no sign, no space, no empty string,
+ * nothing after the number, and at most max. */
+int
+parse_uint_arg (const char *text, unsigned base, uint64_t max, uint64_t *out)
+{
+  uint64_t v = 0;
+  if (*text == '\0')
+    return -1;
+  for (const char *c = text; *c; c++)
+    {
+      unsigned digit;
+      if (*c >= '0' && *c <= '9')
+        digit = (unsigned) (*c - '0');
+      else
+        return -1;
+      if (digit >= base)
+        return -1;
+      if (v > (max - digit) / base)
+        return -1;
+      v = v * base + digit;
+    }
+  *out = v;
+  return 0;
+}
+
+/* ---- validation --------------------------------------------------------- */
+
+bool
+plan_wants_user_ns (const struct plan *plan, const struct host_facts *facts)
+{
+  /* Without privilege a user namespace is what makes everything else possible. */
+  return !facts->is_root || plan->ns[NS_USER] != NS_WANT_NO;
+}
+
+static int
+invalid (struct plan_error *error, const char *fmt, ...) __attribute__((format (printf, 2, 3)));
+
+static int
+invalid (struct plan_error *error, const char *fmt, ...)
+{
+  va_list ap;
+  va_start (ap, fmt);
+  plan_error_setv (error, PLAN_ERROR_INVALID, fmt, ap);
+  va_end (ap);
+  return -1;
+}
+
+int
+plan_validate (struct plan *plan, const struct host_facts *facts, struct plan_error *error)
+{
+  plan_error_clear (error);
+  if (plan->show_help || plan->show_version)
+    return 0;
+  if (plan->command == NULL || plan->command[0] == NULL)
+    {
+      plan_error_set (error, PLAN_ERROR_USAGE, "No command specified");
+      return -1;
+    }
+  bool user_ns = plan_wants_user_ns (plan, facts);
+  if (plan->has_uid && !user_ns)
+    return invalid (error, "--uid %u requires --unshare-user: as root, swaddle creates a user namespace only when asked",
+                    (unsigned) plan->uid);
+  if (plan->has_gid && !user_ns)
+    return invalid (error, "--gid %u requires --unshare-user: as root, swaddle creates a user namespace only when asked",
+                    (unsigned) plan->gid);
+  if (plan->hostname != NULL && plan->ns[NS_UTS] == NS_WANT_NO)
+    return invalid (error, "--hostname %s requires --unshare-uts (the hostname belongs to the uts namespace)",
+                    plan->hostname);
+  if (plan->as_pid_1 && plan->ns[NS_PID] == NS_WANT_NO)
+    return invalid (error, "--as-pid-1 requires --unshare-pid (pid 1 exists only in a new pid namespace)");
+  return 0;
+}

@@ -1,0 +1,159 @@
+/* swaddle: the plan — everything a run will do, as plain data.
+ *
+ * plan_build() turns the command line (with --args splices) into a plan
+ * without a single system call: the one input it cannot see, the bytes
+ * behind an --args FD, comes through a reader the caller supplies.
+ * plan_validate() then checks the plan against a few host facts.  Neither
+ * exits or prints; both report through struct plan_error. */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+enum op_kind
+{
+  OP_BIND,        /* --bind, --dev-bind, --ro-bind and the -try forms */
+  OP_REMOUNT_RO,  /* --remount-ro */
+  OP_PROC,        /* --proc */
+  OP_DEV,         /* --dev */
+  OP_TMPFS,       /* --tmpfs */
+  OP_MQUEUE,      /* --mqueue */
+  OP_DIR,         /* --dir */
+  OP_FILE,        /* --file */
+  OP_BIND_DATA,   /* --bind-data, --ro-bind-data */
+  OP_SYMLINK,     /* --symlink */
+  OP_CHMOD,       /* --chmod */
+};
+
+enum bind_flags
+{
+  BIND_READONLY = 1 << 0,
+  BIND_DEVICES = 1 << 1,    /* leave nodev off */
+  BIND_TRY = 1 << 2,        /* a missing source is skipped */
+};
+
+#define PERMS_DEFAULT (-1)
+
+struct op
+{
+  enum op_kind kind;
+  const char *option;   /* as given, for messages: "--ro-bind" */
+  const char *source;   /* bind source; symlink target */
+  const char *dest;     /* inside the sandbox */
+  int fd;               /* --file, --bind-data: the data */
+  unsigned bind_flags;  /* enum bind_flags */
+  int perms;            /* PERMS_DEFAULT or 0..07777 */
+  uint64_t size;        /* --size for --tmpfs; 0: the kernel's default */
+};
+
+enum env_kind
+{
+  ENV_SET,
+  ENV_UNSET,
+  ENV_CLEAR,
+};
+
+struct env_op
+{
+  enum env_kind kind;
+  const char *name;
+  const char *value;
+};
+
+enum ns_type
+{
+  NS_USER,
+  NS_IPC,
+  NS_PID,
+  NS_NET,
+  NS_UTS,
+  NS_CGROUP,
+  NS_TYPE_COUNT,
+};
+
+enum ns_want
+{
+  NS_WANT_NO,
+  NS_WANT_TRY,   /* when the kernel has it */
+  NS_WANT_YES,
+};
+
+struct plan
+{
+  const char *invoked_as;     /* argv[0] */
+
+  struct op *ops;
+  size_t n_ops;
+  struct env_op *env;
+  size_t n_env;
+
+  enum ns_want ns[NS_TYPE_COUNT];
+  bool has_uid, has_gid;
+  uid_t uid;
+  gid_t gid;
+  const char *hostname;
+  const char *chdir_path;
+  unsigned n_chdir;           /* > 1: warn that only the last counts */
+  const char *argv0;          /* --argv0 */
+
+  bool new_session;
+  bool die_with_parent;
+  bool as_pid_1;
+  bool level_prefix;
+  bool show_help;
+  bool show_version;
+
+  char **command;             /* NULL-terminated; NULL when none */
+
+  /* Owned storage: the spliced argument vector and --args buffers. */
+  char **args;
+  size_t n_args;
+  char **blobs;
+  size_t n_blobs;
+  size_t cap_ops, cap_env, cap_blobs;
+};
+
+/* How the builder gets the contents of an --args FD. */
+struct plan_reader
+{
+  /* Read all of fd; a malloc'd buffer the plan takes over.  0, or -1 with errno. */
+  int (*read_fd) (void *ctx, int fd, char **data, size_t *len);
+  void *ctx;
+};
+
+enum plan_error_kind
+{
+  PLAN_ERROR_NONE,
+  PLAN_ERROR_USAGE,     /* no command: print the usage */
+  PLAN_ERROR_INVALID,   /* bad option or value */
+  PLAN_ERROR_UNSUPPORTED,
+};
+
+struct plan_error
+{
+  enum plan_error_kind kind;
+  char message[1024];
+};
+
+/* What validation needs to know about the host. */
+struct host_facts
+{
+  bool is_root;               /* real uid 0 */
+};
+
+int plan_build (struct plan *plan, int argc, char *const *argv,
+                const struct plan_reader *reader, struct plan_error *error);
+int plan_validate (struct plan *plan, const struct host_facts *facts,
+                   struct plan_error *error);
+void plan_free (struct plan *plan);
+
+/* The plan's decisions, derived once. */
+bool plan_wants_user_ns (const struct plan *plan, const struct host_facts *facts);
+
+/* Help text for --help. */
+void plan_format_help (const char *invoked_as, void (*emit) (void *ctx, const char *line), void *ctx);
+
+/* Shared by the builder and its callers. */
+int parse_uint_arg (const char *text, unsigned base, uint64_t max, uint64_t *out);

@@ -1,0 +1,30 @@
+/* swaddle: paths looked up inside a root that a descriptor holds.
+ *
+ * Every destination is resolved with openat2(RESOLVE_IN_ROOT): ".." and
+ * absolute symlinks stay inside the new root, so nothing the sandbox's
+ * contents say can make a mount or a file land outside it. */
+#pragma once
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+/* O_PATH descriptor of path inside root_fd; extra_flags may add
+ * O_NOFOLLOW or O_DIRECTORY.  -1 with errno on failure. */
+int resolve_in_root (int root_fd, const char *path, int extra_flags, bool allow_magic_links);
+
+/* The directory at path, created with mode (and missing parents with
+ * parent_mode) where absent.  Returns an O_PATH descriptor. */
+int ensure_dir (int root_fd, const char *path, mode_t mode, mode_t parent_mode);
+
+/* A place to mount on: an existing file or directory, or a new empty
+ * directory (want_dir) or regular file. */
+int ensure_mount_point (int root_fd, const char *path, bool want_dir, mode_t parent_mode);
+
+/* The parent directory of path (created where absent) and the last
+ * component's name, which points into path.  For the root itself the
+ * name is "". */
+int open_parent (int root_fd, const char *path, mode_t parent_mode, char **name_out, char **copy_out);
+
+/* The mode parents get: 0755, less the group and other bits that perms
+ * withholds from the thing being created. */
+mode_t parent_mode_for (int perms);

@@ -1,0 +1,514 @@
+/* swaddle: executing the plan's filesystem operations into a new root.
+ *
+ * The layout while building:
+ *   /          a private tmpfs (the "base"), stacked on the caller's root
+ *   /oldroot   the caller's root, where bind sources are found
+ *   /newroot   a tmpfs that becomes the sandbox's "/"
+ * Sources are resolved inside /oldroot, destinations inside /newroot,
+ * both by descriptor.  At the end /oldroot is detached and /newroot made
+ * the root; the base goes with it. */
+#include "setup-fs.h"
+#include "bind-mount.h"
+#include "resolve.h"
+#include "utils.h"
+
+#include <fcntl.h>
+#include <linux/openat2.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+
+struct fs_context
+{
+  const struct fs_setup *setup;
+  struct setup_failure *failure;
+  int base_fd;          /* "/" while building */
+  int host_fd;          /* "/oldroot" */
+  int root_fd;          /* the top mount on "/newroot" */
+  dev_t root_dev;
+  ino_t root_ino;
+  unsigned n_data_files;
+};
+
+/* ---- failures --------------------------------------------------------- */
+
+static int
+failf (struct fs_context *ctx, const char *call, const char *fmt, ...)
+  __attribute__((format (printf, 3, 4)));
+
+/* Record a failure: "<what>: <call>: <strerror>" unless fmt says it all. */
+static int
+failf (struct fs_context *ctx, const char *call, const char *fmt, ...)
+{
+  struct setup_failure *f = ctx->failure;
+  int err = errno;
+  char what[1024];
+  va_list ap;
+  va_start (ap, fmt);
+  vsnprintf (what, sizeof what, fmt, ap);
+  va_end (ap);
+  f->call = call;
+  f->error = err;
+  if (call)
+    snprintf (f->message, sizeof f->message, "%s: %s: %s", what, call, strerror (err));
+  else
+    snprintf (f->message, sizeof f->message, "%s", what);
+  errno = err;
+  return -1;
+}
+
+static int
+fail_op (struct fs_context *ctx, const struct op *op, const char *call, const char *path)
+{
+  if (op->source && op->kind == OP_BIND)
+    return failf (ctx, call, "%s %s %s: %s", op->option, op->source, op->dest, path);
+  return failf (ctx, call, "%s %s: %s", op->option, op->dest, path);
+}
+
+/* ---- the new root ------------------------------------------------------- */
+
+static int
+refresh_root (struct fs_context *ctx)
+{
+  close_fd_ptr (&ctx->root_fd);
+  /* A lookup of the name crosses every mount stacked on it. */
+  ctx->root_fd = openat (ctx->base_fd, "newroot", O_PATH | O_CLOEXEC | O_DIRECTORY);
+  struct stat st;
+  if (ctx->root_fd < 0 || fstat (ctx->root_fd, &st) < 0)
+    return failf (ctx, "open", "opening the new root /newroot");
+  ctx->root_dev = st.st_dev;
+  ctx->root_ino = st.st_ino;
+  return 0;
+}
+
+/* After a mount on dest_fd: if that was the root, later lookups must start
+ * from the mount now on top of it. */
+static int
+after_mount_on (struct fs_context *ctx, int dest_fd)
+{
+  struct stat st;
+  if (fstat (dest_fd, &st) == 0 && st.st_dev == ctx->root_dev && st.st_ino == ctx->root_ino)
+    return refresh_root (ctx);
+  return 0;
+}
+
+/* ---- sources on the host -------------------------------------------- */
+
+static int
+open_host_path (struct fs_context *ctx, const char *source)
+{
+  autofree char *absolute = NULL;
+  if (source[0] != '/')
+    {
+      if (ctx->setup->host_cwd == NULL)
+        {
+          errno = ENOENT;
+          return -1;
+        }
+      absolute = xasprintf ("%s/%s", ctx->setup->host_cwd, source);
+      source = absolute;
+    }
+  /* Inside /oldroot, so the host's absolute symlinks mean what they mean
+   * on the host.  Magic links (/proc/self/fd/N) are the caller's own
+   * choice here and allowed. */
+  int fd = resolve_in_root (ctx->host_fd, source, 0, true);
+  if (fd < 0 && errno == EXDEV)
+    {
+      /* A magic link crossing mounts is refused under RESOLVE_IN_ROOT;
+       * the kernel resolves it correctly by itself. */
+      while (*source == '/')
+        source++;
+      fd = openat (ctx->host_fd, source, O_PATH | O_CLOEXEC);
+    }
+  return fd;
+}
+
+static bool
+fd_is_dir (int fd)
+{
+  struct stat st;
+  return fstat (fd, &st) == 0 && S_ISDIR (st.st_mode);
+}
+
+/* ---- operations ------------------------------------------------------- */
+
+static unsigned
+bind_mount_flags (unsigned bind_flags)
+{
+  return MOUNT_NOSUID
+         | ((bind_flags & BIND_DEVICES) ? 0 : MOUNT_NODEV)
+         | ((bind_flags & BIND_READONLY) ? MOUNT_RDONLY : 0);
+}
+
+static int
+op_bind (struct fs_context *ctx, const struct op *op)
+{
+  const char *call = NULL;
+  autoclose int src = open_host_path (ctx, op->source);
+  if (src < 0 && errno == ENOENT && (op->bind_flags & BIND_TRY))
+    return 0;
+  if (src < 0)
+    return failf (ctx, NULL, "Can't find source path %s: %s", op->source, strerror (errno));
+
+  autoclose int dest = ensure_mount_point (ctx->root_fd, op->dest, fd_is_dir (src), 0755);
+  if (dest < 0)
+    return fail_op (ctx, op, "creating the mount point", op->dest);
+  if (mount_bind_at (src, dest, bind_mount_flags (op->bind_flags), true, &call) < 0)
+    return fail_op (ctx, op, call, op->dest);
+  return after_mount_on (ctx, dest);
+}
+
+static int
+op_remount_ro (struct fs_context *ctx, const struct op *op)
+{
+  const char *call = NULL;
+  autoclose int dest = resolve_in_root (ctx->root_fd, op->dest, 0, false);
+  if (dest < 0)
+    return fail_op (ctx, op, "openat2", op->dest);
+  if (mount_remount_readonly (dest, &call) < 0)
+    return fail_op (ctx, op, call, op->dest);
+  return 0;
+}
+
+static int
+mount_new_fs (struct fs_context *ctx, const struct op *op, const char *fstype,
+              const struct fs_param *params, size_t n_params, unsigned flags)
+{
+  const char *call = NULL;
+  autoclose int dest = ensure_dir (ctx->root_fd, op->dest, 0755, parent_mode_for (op->perms));
+  if (dest < 0)
+    return fail_op (ctx, op, "creating the mount point", op->dest);
+  if (mount_fs_at (fstype, params, n_params, flags, dest, &call) < 0)
+    return fail_op (ctx, op, call, op->dest);
+  return after_mount_on (ctx, dest);
+}
+
+static int
+op_tmpfs (struct fs_context *ctx, const struct op *op)
+{
+  char mode[16], size[32];
+  snprintf (mode, sizeof mode, "%o", op->perms == PERMS_DEFAULT ? 0755 : (unsigned) op->perms);
+  snprintf (size, sizeof size, "%llu", (unsigned long long) op->size);
+  struct fs_param params[] = { { "mode", mode }, { "size", size } };
+  return mount_new_fs (ctx, op, "tmpfs", params, op->size ? 2 : 1, MOUNT_NOSUID | MOUNT_NODEV);
+}
+
+static int
+op_mqueue (struct fs_context *ctx, const struct op *op)
+{
+  return mount_new_fs (ctx, op, "mqueue", NULL, 0, MOUNT_NOSUID | MOUNT_NODEV | MOUNT_NOEXEC);
+}
+
+/* Kernel knobs a sandbox must not turn, even as its own root. */
+static const char *const proc_read_only[] = { "sys", "sysrq-trigger", "irq", "bus" };
+
+static int
+protect_proc (struct fs_context *ctx, const struct op *op)
+{
+  const char *call = NULL;
+  autoclose int proc = resolve_in_root (ctx->root_fd, op->dest, O_DIRECTORY, false);
+  if (proc < 0)
+    return fail_op (ctx, op, "openat2", op->dest);
+  for (size_t i = 0; i < N_ELEMENTS (proc_read_only); i++)
+    {
+      autoclose int entry = openat (proc, proc_read_only[i], O_PATH | O_NOFOLLOW | O_CLOEXEC);
+      if (entry < 0 && errno == ENOENT)
+        continue;
+      if (entry < 0)
+        return fail_op (ctx, op, "openat", proc_read_only[i]);
+      if (mount_bind_at (entry, entry, MOUNT_RDONLY | MOUNT_NOSUID | MOUNT_NODEV | MOUNT_NOEXEC,
+                         true, &call) < 0)
+        return fail_op (ctx, op, call, proc_read_only[i]);
+    }
+  return 0;
+}
+
+static int
+op_proc (struct fs_context *ctx, const struct op *op)
+{
+  const unsigned flags = MOUNT_NOSUID | MOUNT_NODEV | MOUNT_NOEXEC;
+  int r;
+  if (ctx->setup->own_pid_ns)
+    r = mount_new_fs (ctx, op, "proc", NULL, 0, flags);
+  else
+    {
+      /* A fresh procfs needs a pid namespace the sandbox owns: show the
+       * caller's, as it is. */
+      const char *call = NULL;
+      autoclose int src = open_host_path (ctx, "/proc");
+      autoclose int dest = ensure_dir (ctx->root_fd, op->dest, 0755, 0755);
+      if (src < 0)
+        return fail_op (ctx, op, "opening the host's /proc", "/proc");
+      if (dest < 0)
+        return fail_op (ctx, op, "creating the mount point", op->dest);
+      if (mount_bind_at (src, dest, flags, true, &call) < 0)
+        return fail_op (ctx, op, call, op->dest);
+      r = after_mount_on (ctx, dest);
+    }
+  return r < 0 ? r : protect_proc (ctx, op);
+}
+
+static const char *const dev_nodes[] = { "null", "zero", "full", "random", "urandom", "tty" };
+
+static const struct { const char *name, *target; } dev_links[] = {
+  { "fd", "/proc/self/fd" },
+  { "stdin", "/proc/self/fd/0" },
+  { "stdout", "/proc/self/fd/1" },
+  { "stderr", "/proc/self/fd/2" },
+  { "core", "/proc/kcore" },
+  { "ptmx", "pts/ptmx" },
+};
+
+static int
+bind_dev_node (struct fs_context *ctx, const struct op *op, int dev, const char *name)
+{
+  const char *call = NULL;
+  char host_path[64];
+  snprintf (host_path, sizeof host_path, "/dev/%s", name);
+  autoclose int src = resolve_in_root (ctx->host_fd, host_path, 0, false);
+  if (src < 0)
+    return fail_op (ctx, op, "opening the host's device", host_path);
+  autoclose int file = openat (dev, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0444);
+  autoclose int dest = file < 0 ? -1 : openat (dev, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+  if (dest < 0)
+    return fail_op (ctx, op, "creating the mount point", name);
+  if (mount_bind_at (src, dest, MOUNT_NOSUID | MOUNT_NOEXEC, false, &call) < 0)
+    return fail_op (ctx, op, call, host_path);
+  return 0;
+}
+
+static int
+op_dev (struct fs_context *ctx, const struct op *op)
+{
+  const char *call = NULL;
+  struct fs_param tmpfs[] = { { "mode", "755" } };
+  if (mount_new_fs (ctx, op, "tmpfs", tmpfs, N_ELEMENTS (tmpfs), MOUNT_NOSUID | MOUNT_NOEXEC) < 0)
+    return -1;
+  autoclose int dev = resolve_in_root (ctx->root_fd, op->dest, O_DIRECTORY, false);
+  if (dev < 0)
+    return fail_op (ctx, op, "openat2", op->dest);
+
+  for (size_t i = 0; i < N_ELEMENTS (dev_nodes); i++)
+    if (bind_dev_node (ctx, op, dev, dev_nodes[i]) < 0)
+      return -1;
+  for (size_t i = 0; i < N_ELEMENTS (dev_links); i++)
+    if (symlinkat (dev_links[i].target, dev, dev_links[i].name) < 0)
+      return fail_op (ctx, op, "symlinkat", dev_links[i].name);
+  if (mkdirat (dev, "shm", 01777) < 0 || mkdirat (dev, "pts", 0755) < 0)
+    return fail_op (ctx, op, "mkdirat", "shm, pts");
+
+  /* A devpts of its own: the sandbox sees and reaches no terminal of the host's. */
+  autoclose int pts = openat (dev, "pts", O_PATH | O_DIRECTORY | O_CLOEXEC);
+  struct fs_param devpts[] = { { "newinstance", NULL }, { "ptmxmode", "0666" }, { "mode", "620" } };
+  if (pts < 0)
+    return fail_op (ctx, op, "openat", "pts");
+  if (mount_fs_at ("devpts", devpts, N_ELEMENTS (devpts), MOUNT_NOSUID | MOUNT_NOEXEC, pts, &call) < 0)
+    return fail_op (ctx, op, call, "pts");
+  return 0;
+}
+
+static int
+op_dir (struct fs_context *ctx, const struct op *op)
+{
+  mode_t mode = op->perms == PERMS_DEFAULT ? 0755 : (mode_t) op->perms;
+  autoclose int dir = ensure_dir (ctx->root_fd, op->dest, mode, parent_mode_for (op->perms));
+  if (dir < 0)
+    return fail_op (ctx, op, "mkdirat", op->dest);
+  return 0;
+}
+
+static int
+copy_data (struct fs_context *ctx, const struct op *op, int out_fd)
+{
+  if (copy_fd (op->fd, out_fd) < 0)
+    return failf (ctx, "read", "%s %d %s: copying from file descriptor %d",
+                  op->option, op->fd, op->dest, op->fd);
+  return 0;
+}
+
+static int
+op_file (struct fs_context *ctx, const struct op *op)
+{
+  autofree char *copy = NULL;
+  char *name;
+  autoclose int parent = open_parent (ctx->root_fd, op->dest, parent_mode_for (op->perms), &name, &copy);
+  if (parent < 0)
+    return fail_op (ctx, op, "creating the parent directories", op->dest);
+  mode_t mode = op->perms == PERMS_DEFAULT ? 0666 : (mode_t) op->perms;
+  autoclose int file = openat (parent, name, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, mode);
+  if (file < 0)
+    return fail_op (ctx, op, "openat", op->dest);
+  return copy_data (ctx, op, file);
+}
+
+static int
+op_bind_data (struct fs_context *ctx, const struct op *op)
+{
+  const char *call = NULL;
+  char name[32];
+  snprintf (name, sizeof name, "data%u", ctx->n_data_files++);
+  mode_t mode = op->perms == PERMS_DEFAULT ? 0600 : (mode_t) op->perms;
+
+  /* The data lives in a file of the base tmpfs, bound onto the destination. */
+  autoclose int file = openat (ctx->base_fd, name, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, mode);
+  if (file < 0)
+    return fail_op (ctx, op, "creating the data file", name);
+  if (copy_data (ctx, op, file) < 0)
+    return -1;
+  autoclose int dest = ensure_mount_point (ctx->root_fd, op->dest, false, parent_mode_for (op->perms));
+  if (dest < 0)
+    return fail_op (ctx, op, "creating the mount point", op->dest);
+  unsigned flags = MOUNT_NOSUID | MOUNT_NODEV | ((op->bind_flags & BIND_READONLY) ? MOUNT_RDONLY : 0);
+  if (mount_bind_at (file, dest, flags, false, &call) < 0)
+    return fail_op (ctx, op, call, op->dest);
+  /* The mount holds the file; its name in the base is no longer needed. */
+  (void) unlinkat (ctx->base_fd, name, 0);
+  return after_mount_on (ctx, dest);
+}
+
+static int
+op_symlink (struct fs_context *ctx, const struct op *op)
+{
+  autofree char *copy = NULL;
+  char *name;
+  autoclose int parent = open_parent (ctx->root_fd, op->dest, 0755, &name, &copy);
+  if (parent < 0)
+    return fail_op (ctx, op, "creating the parent directories", op->dest);
+  if (symlinkat (op->source, parent, name) == 0)
+    return 0;
+  if (errno != EEXIST)
+    return fail_op (ctx, op, "symlinkat", op->dest);
+
+  /* Already there: fine if it is the same link. */
+  char existing[4096];
+  ssize_t n = readlinkat (parent, name, existing, sizeof existing - 1);
+  if (n < 0)
+    return failf (ctx, NULL, "Can't make symlink at %s: a file or directory that is not a symlink is already there",
+                  op->dest);
+  existing[n] = '\0';
+  if (strcmp (existing, op->source) != 0)
+    return failf (ctx, NULL, "Can't make symlink at %s: existing destination is %s", op->dest, existing);
+  return 0;
+}
+
+static int
+op_chmod (struct fs_context *ctx, const struct op *op)
+{
+  char path[64];
+  autoclose int fd = resolve_in_root (ctx->root_fd, op->dest, 0, false);
+  if (fd < 0)
+    return fail_op (ctx, op, "openat2", op->dest);
+  /* An O_PATH descriptor cannot be fchmod()ed; its /proc path can. */
+  if (chmod (host_proc_fd_path (fd, path, sizeof path), (mode_t) op->perms) < 0)
+    return fail_op (ctx, op, "chmod", op->dest);
+  return 0;
+}
+
+static int
+run_op (struct fs_context *ctx, const struct op *op)
+{
+  ctx->failure->op = op;
+  switch (op->kind)
+    {
+    case OP_BIND: return op_bind (ctx, op);
+    case OP_REMOUNT_RO: return op_remount_ro (ctx, op);
+    case OP_PROC: return op_proc (ctx, op);
+    case OP_DEV: return op_dev (ctx, op);
+    case OP_TMPFS: return op_tmpfs (ctx, op);
+    case OP_MQUEUE: return op_mqueue (ctx, op);
+    case OP_DIR: return op_dir (ctx, op);
+    case OP_FILE: return op_file (ctx, op);
+    case OP_BIND_DATA: return op_bind_data (ctx, op);
+    case OP_SYMLINK: return op_symlink (ctx, op);
+    case OP_CHMOD: return op_chmod (ctx, op);
+    }
+  errno = EINVAL;
+  return failf (ctx, NULL, "%s: unknown operation", op->option);
+}
+
+/* ---- the two root switches -------------------------------------------- */
+
+static int
+enter_base (struct fs_context *ctx)
+{
+  const char *call = NULL;
+  struct fs_param mode[] = { { "mode", "755" } };
+
+  if (mount_make_root_rslave (&call) < 0)
+    return failf (ctx, call, "making the mounts of the new namespace private to it");
+  ctx->base_fd = mount_tmpfs_over_root (mode, 1, MOUNT_NOSUID | MOUNT_NODEV, &call);
+  if (ctx->base_fd < 0)
+    return failf (ctx, call, "mounting the staging tmpfs");
+  if (mkdirat (ctx->base_fd, "oldroot", 0755) < 0 || mkdirat (ctx->base_fd, "newroot", 0755) < 0)
+    return failf (ctx, "mkdirat", "creating /oldroot and /newroot in the staging tmpfs");
+  if (mount_pivot_into (ctx->base_fd, "oldroot", &call) < 0)
+    return failf (ctx, call, "moving the host's root to /oldroot");
+  mount_set_host_proc ("/oldroot/proc");
+  ctx->host_fd = open ("/oldroot", O_PATH | O_DIRECTORY | O_CLOEXEC);
+  if (ctx->host_fd < 0)
+    return failf (ctx, "open", "opening /oldroot");
+
+  autoclose int newroot = openat (ctx->base_fd, "newroot", O_PATH | O_DIRECTORY | O_CLOEXEC);
+  if (newroot < 0)
+    return failf (ctx, "openat", "opening /newroot");
+  if (mount_fs_at ("tmpfs", mode, 1, MOUNT_NOSUID | MOUNT_NODEV, newroot, &call) < 0)
+    return failf (ctx, call, "mounting the new root's tmpfs");
+  return refresh_root (ctx);
+}
+
+static int
+enter_new_root (struct fs_context *ctx)
+{
+  const char *call = NULL;
+  close_fd_ptr (&ctx->host_fd);
+  ctx->host_fd = -1;
+  if (mount_detach ("/oldroot", &call) < 0)
+    return failf (ctx, call, "detaching the host's root");
+  /* pivot_root(".", ".") stacks the old root (the base) on the new one;
+   * detaching "." then removes it, leaving nothing of the host reachable. */
+  if (mount_pivot_into (ctx->root_fd, ".", &call) < 0)
+    return failf (ctx, call, "switching to the new root");
+  if (mount_detach (".", &call) < 0)
+    return failf (ctx, call, "detaching the staging root");
+  if (chdir ("/") < 0)
+    return failf (ctx, "chdir", "entering the new root");
+  return 0;
+}
+
+static void
+release_context (struct fs_context *ctx)
+{
+  close_fd_ptr (&ctx->host_fd);
+  close_fd_ptr (&ctx->root_fd);
+  close_fd_ptr (&ctx->base_fd);
+}
+
+static void
+restore_umask (mode_t *saved)
+{
+  umask (*saved);
+}
+
+int
+setup_filesystem (const struct fs_setup *setup, struct setup_failure *failure)
+{
+  __attribute__((cleanup (release_context))) struct fs_context ctx = {
+    .setup = setup,
+    .failure = failure,
+    .base_fd = -1,
+    .host_fd = -1,
+    .root_fd = -1,
+  };
+  /* Modes are exactly what the plan says, whatever the caller's umask. */
+  __attribute__((cleanup (restore_umask))) mode_t saved_umask = umask (0);
+
+  if (enter_base (&ctx) < 0)
+    return -1;
+  for (size_t i = 0; i < setup->plan->n_ops; i++)
+    if (run_op (&ctx, &setup->plan->ops[i]) < 0)
+      return -1;
+  failure->op = NULL;
+  return enter_new_root (&ctx);
+}

@@ -1,0 +1,25 @@
+/* swaddle: the sandbox's filesystem, built from the plan, made the root. */
+#pragma once
+
+#include "plan.h"
+
+#include <stdbool.h>
+
+struct setup_failure
+{
+  const struct op *op;    /* NULL when outside any operation */
+  const char *call;       /* the system call that failed */
+  int error;              /* its errno */
+  char message[2048];     /* one line, ready to print */
+};
+
+struct fs_setup
+{
+  const struct plan *plan;
+  const char *host_cwd;   /* the caller's working directory, NULL if unknown */
+  bool own_pid_ns;        /* --proc gets a fresh procfs */
+};
+
+/* Build the new root in order and switch to it; the old root is detached.
+ * 0, or -1 with *failure filled in. */
+int setup_filesystem (const struct fs_setup *setup, struct setup_failure *failure);
