@@ -330,6 +330,8 @@ static const struct option_spec options[] = {
   { "--args", 1, "FD", "Parse NUL-separated args from FD", apply_args, 0, 0 },
   { "--argv0", 1, "VALUE", "Set argv[0] to the value VALUE before running the program", apply_string, 0, FIELD (argv0) },
   { "--level-prefix", 0, "", "Prepend e.g. <3> to diagnostic messages", apply_flag, 0, FIELD (level_prefix) },
+  { "--check", 0, "", "Report what this host allows a sandbox, and the fix for what it refuses", apply_flag, 0, FIELD (check_host) },
+  { "--json", 0, "", "With --check: print the report as JSON", apply_flag, 0, FIELD (check_json) },
 
   /* Namespaces */
   { "--unshare-all", 0, "", "Unshare every namespace we support by default", apply_unshare_all, 0, 0 },

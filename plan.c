@@ -166,8 +166,10 @@ int
 plan_validate (struct plan *plan, const struct host_facts *facts, struct plan_error *error)
 {
   plan_error_clear (error);
-  if (plan->show_help || plan->show_version)
+  if (plan->show_help || plan->show_version || plan->check_host)
     return 0;
+  if (plan->check_json)
+    return invalid (error, "--json goes with --check");
   if (plan->command == NULL || plan->command[0] == NULL)
     {
       plan_error_set (error, PLAN_ERROR_USAGE, "No command specified");

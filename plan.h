@@ -104,6 +104,8 @@ struct plan
   bool level_prefix;
   bool show_help;
   bool show_version;
+  bool check_host;            /* --check: report what this host allows */
+  bool check_json;            /* --json: that report as JSON */
 
   char **command;             /* NULL-terminated; NULL when none */
 

@@ -12,6 +12,8 @@
  *      payload is exec'd. */
 #include "config.h"
 #include "bind-mount.h"
+#include "check.h"
+#include "diagnose.h"
 #include "namespaces.h"
 #include "network.h"
 #include "plan.h"
@@ -89,6 +91,8 @@ read_plan (struct plan *plan, struct host_facts *facts, int argc, char **argv)
       printf ("%s %s\n", log_program_name (), PACKAGE_VERSION);
       exit (0);
     }
+  if (plan->check_host)
+    exit (run_host_check (plan->check_json));
   facts->is_root = getuid () == 0;
   if (plan_validate (plan, facts, &error) < 0)
     die_plan_error (plan, &error);
@@ -130,9 +134,18 @@ create_namespaces (const struct sandbox *sb)
   const char *call = NULL;
   if (ns_create (&sb->ns, &call) < 0)
     {
-      char flags[256];
+      int err = errno;
+      char flags[256], message[512];
       ns_flags_describe (sb->ns.clone_flags, flags, sizeof flags);
-      die_errno ("creating the sandbox's namespaces: %s(%s)", call, flags);
+      snprintf (message, sizeof message, "creating the sandbox's namespaces: %s(%s): %s",
+                call, flags, strerror (err));
+      struct failure_report report = {
+        .call = call,
+        .error = err,
+        .clone_flags = sb->ns.clone_flags,
+        .message = message,
+      };
+      die_with_diagnosis (&report);
     }
 }
 
@@ -151,7 +164,16 @@ build_sandbox (const struct sandbox *sb)
   const char *step = NULL;
 
   if (setup_filesystem (&setup, &failure) < 0)
-    die ("%s", failure.message);
+    {
+      struct failure_report report = {
+        .call = failure.call,
+        .error = failure.error,
+        .clone_flags = sb->ns.clone_flags,
+        .fstype = failure.fstype,
+        .message = failure.message,
+      };
+      die_with_diagnosis (&report);
+    }
   if (plan->hostname && sethostname (plan->hostname, strlen (plan->hostname)) < 0)
     die_errno ("--hostname %s: sethostname", plan->hostname);
   if ((sb->ns.clone_flags & CLONE_NEWNET) && loopback_up (&step) < 0)

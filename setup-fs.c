@@ -59,12 +59,16 @@ failf (struct fs_context *ctx, const char *call, const char *fmt, ...)
   return -1;
 }
 
+/* "--bind SRC DEST: [what: ]call: strerror" */
 static int
-fail_op (struct fs_context *ctx, const struct op *op, const char *call, const char *path)
+fail_op (struct fs_context *ctx, const struct op *op, const char *call, const char *what)
 {
-  if (op->source && op->kind == OP_BIND)
-    return failf (ctx, call, "%s %s %s: %s", op->option, op->source, op->dest, path);
-  return failf (ctx, call, "%s %s: %s", op->option, op->dest, path);
+  const char *sep = what && *what ? ": " : "";
+  if (what == NULL || strcmp (what, op->dest) == 0)
+    what = sep = "";
+  if (op->kind == OP_BIND || op->kind == OP_SYMLINK)
+    return failf (ctx, call, "%s %s %s%s%s", op->option, op->source, op->dest, sep, what);
+  return failf (ctx, call, "%s %s%s%s", op->option, op->dest, sep, what);
 }
 
 /* ---- the new root ------------------------------------------------------- */
@@ -154,7 +158,7 @@ op_bind (struct fs_context *ctx, const struct op *op)
 
   autoclose int dest = ensure_mount_point (ctx->root_fd, op->dest, fd_is_dir (src), 0755);
   if (dest < 0)
-    return fail_op (ctx, op, "creating the mount point", op->dest);
+    return fail_op (ctx, op, "creating the mount point", NULL);
   if (mount_bind_at (src, dest, bind_mount_flags (op->bind_flags), true, &call) < 0)
     return fail_op (ctx, op, call, op->dest);
   return after_mount_on (ctx, dest);
@@ -179,9 +183,12 @@ mount_new_fs (struct fs_context *ctx, const struct op *op, const char *fstype,
   const char *call = NULL;
   autoclose int dest = ensure_dir (ctx->root_fd, op->dest, 0755, parent_mode_for (op->perms));
   if (dest < 0)
-    return fail_op (ctx, op, "creating the mount point", op->dest);
+    return fail_op (ctx, op, "creating the mount point", NULL);
   if (mount_fs_at (fstype, params, n_params, flags, dest, &call) < 0)
-    return fail_op (ctx, op, call, op->dest);
+    {
+      ctx->failure->fstype = fstype;
+      return fail_op (ctx, op, call, op->dest);
+    }
   return after_mount_on (ctx, dest);
 }
 
@@ -242,7 +249,7 @@ op_proc (struct fs_context *ctx, const struct op *op)
       if (src < 0)
         return fail_op (ctx, op, "opening the host's /proc", "/proc");
       if (dest < 0)
-        return fail_op (ctx, op, "creating the mount point", op->dest);
+        return fail_op (ctx, op, "creating the mount point", NULL);
       if (mount_bind_at (src, dest, flags, true, &call) < 0)
         return fail_op (ctx, op, call, op->dest);
       r = after_mount_on (ctx, dest);
@@ -359,7 +366,7 @@ op_bind_data (struct fs_context *ctx, const struct op *op)
     return -1;
   autoclose int dest = ensure_mount_point (ctx->root_fd, op->dest, false, parent_mode_for (op->perms));
   if (dest < 0)
-    return fail_op (ctx, op, "creating the mount point", op->dest);
+    return fail_op (ctx, op, "creating the mount point", NULL);
   unsigned flags = MOUNT_NOSUID | MOUNT_NODEV | ((op->bind_flags & BIND_READONLY) ? MOUNT_RDONLY : 0);
   if (mount_bind_at (file, dest, flags, false, &call) < 0)
     return fail_op (ctx, op, call, op->dest);

@@ -10,6 +10,7 @@ struct setup_failure
   const struct op *op;    /* NULL when outside any operation */
   const char *call;       /* the system call that failed */
   int error;              /* its errno */
+  const char *fstype;     /* when mounting a new filesystem instance */
   char message[2048];     /* one line, ready to print */
 };
 

@@ -6,7 +6,9 @@
  * ERRNO (a name such as EPERM, or a number; default ENOSYS), then execs
  * COMMAND.  PR_SET_NO_NEW_PRIVS comes first, so no privilege is needed; it
  * also means setuid bits and file capabilities of COMMAND are ignored.
- * SYSCALL is a name, or a number for calls newer than the table below.
+ * SYSCALL is a name, or a number for calls newer than the table below.  A
+ * name this architecture lacks (open on aarch64) is skipped, so a portable
+ * test can say mkdir,mkdirat: glibc's mkdir() is mkdir(2) on x86_64.
  *
  * -a ARGMASK (hex or decimal, up to 64 bits): deny only the calls whose first
  * argument has any of these bits set; meant for the flags of unshare and
@@ -17,16 +19,20 @@
  *
  *   sys-deny -e ENOSYS clone3 -- sys-deny -e EPERM -a 0x10000000 unshare,clone -- CMD
  *
+ * Denying clone3 with anything but ENOSYS also breaks pthread_create() and
+ * posix_spawn(), as glibc falls back to clone only on ENOSYS.
+ *
  * Built for x86_64 and aarch64.  A call made under another audit arch (i386
  * through int 0x80, arm32 compat) kills the process rather than slipping past
  * a filter written in native numbers; x32 calls on x86_64 fail with ENOSYS,
  * as on a kernel built without x32.
  *
  * Exit status: 2 for usage errors, 77 (meson's "skip") on an unsupported
- * architecture, 126 or 127 if COMMAND can't be run, else COMMAND's own.
+ * architecture or when no named call exists on this one, 126 or 127 if
+ * COMMAND can't be run, else COMMAND's own.
  *
  * Self-test by hand:
- *   sys-deny -e EPERM mkdirat -- mkdir /tmp/x   # mkdir: ...: Operation not permitted
+ *   sys-deny -e EPERM mkdir,mkdirat -- mkdir /tmp/x   # Operation not permitted
  *   sys-deny open_tree -- python3 -c 'import ctypes, os; \
  *     l = ctypes.CDLL(None, use_errno=True); \
  *     print(l.syscall(428, -100, b"/", 0), os.strerror(ctypes.get_errno()))'
@@ -273,6 +279,14 @@ usage_error (const char *what)
   exit (EXIT_USAGE);
 }
 
+static _Noreturn void
+bad_option (const char *what, int option)
+{
+  fprintf (stderr, PROGRAM ": %s -- '%c'\n", what, option);
+  print_usage (stderr);
+  exit (EXIT_USAGE);
+}
+
 /* ---- parsing ------------------------------------------------------------- */
 
 static bool
@@ -333,22 +347,29 @@ find_syscall (const char *name)
   return NULL;
 }
 
-static uint32_t
-resolve_syscall (const char *name)
+/* Dies on a name the table lacks; false for a call this arch lacks. */
+static bool
+resolve_syscall (const char *name, uint32_t *nr)
 {
   const struct syscall_name *entry;
   unsigned long long value;
-  long nr;
+  long table_value;
 
-  if (parse_number (name, 10, ARCH_MAX_NR, &value))
-    return (uint32_t) value;
+  if (*name >= '0' && *name <= '9')
+    {
+      if (!parse_number (name, 10, ARCH_MAX_NR, &value))
+        die (EXIT_USAGE, "bad system call number '%s'", name);
+      *nr = (uint32_t) value;
+      return true;
+    }
   entry = find_syscall (name);
   if (entry == NULL)
     die (EXIT_USAGE, "unknown system call '%s'", name);
-  nr = table_nr (entry);
-  if (nr < 0)
-    die (EXIT_USAGE, "system call '%s' does not exist on " ARCH_NAME, name);
-  return (uint32_t) nr;
+  table_value = table_nr (entry);
+  if (table_value < 0)
+    return false;
+  *nr = (uint32_t) table_value;
+  return true;
 }
 
 /* ---- the filter ---------------------------------------------------------- */
@@ -421,7 +442,8 @@ emit_prologue (struct filter *f)
     }
 }
 
-/* Jumps to 'deny' if any bit of the mask is set in the first argument. */
+/* Branches taken when the first argument has a bit of the mask set; their
+ * offsets, stored in jumps[], get patched to the deny verdict later. */
 static void
 emit_argument_check (struct filter *f, uint64_t mask,
                      unsigned short *jumps, size_t *n_jumps)
@@ -480,22 +502,31 @@ install_filter (struct filter *f)
 /* ---- command line -------------------------------------------------------- */
 
 static void
+add_rule (struct request *req, uint32_t nr, uint32_t clone3_nr)
+{
+  if (req->n_rules == MAX_SYSCALLS)
+    die (EXIT_USAGE, "too many system calls (at most %d)", MAX_SYSCALLS);
+  req->rules[req->n_rules].nr = nr;
+  req->rules[req->n_rules].check_arg = req->argmask != 0 && nr != clone3_nr;
+  req->n_rules++;
+}
+
+static void
 add_rules (struct request *req, char *list)
 {
-  const uint32_t clone3_nr = resolve_syscall ("clone3");
+  uint32_t clone3_nr = UINT32_MAX, nr;
   char *name;
 
+  resolve_syscall ("clone3", &clone3_nr);
   while ((name = strsep (&list, ",")) != NULL)
     {
       if (*name == '\0')
         usage_error ("empty name in the system call list");
-      if (req->n_rules == MAX_SYSCALLS)
-        die (EXIT_USAGE, "too many system calls (at most %d)", MAX_SYSCALLS);
-      req->rules[req->n_rules].nr = resolve_syscall (name);
-      req->rules[req->n_rules].check_arg =
-        req->argmask != 0 && req->rules[req->n_rules].nr != clone3_nr;
-      req->n_rules++;
+      if (resolve_syscall (name, &nr))
+        add_rule (req, nr, clone3_nr);
     }
+  if (req->n_rules == 0)
+    die (EXIT_UNSUPPORTED, "none of the named system calls exists on " ARCH_NAME);
 }
 
 static void
@@ -505,7 +536,8 @@ parse_args (struct request *req, int argc, char **argv)
 
   req->errnum = ENOSYS;
   req->argmask = 0;
-  while ((opt = getopt (argc, argv, "+he:a:")) != -1)
+  opterr = 0;
+  while ((opt = getopt (argc, argv, "+:he:a:")) != -1)
     switch (opt)
       {
       case 'h':
@@ -517,9 +549,10 @@ parse_args (struct request *req, int argc, char **argv)
       case 'a':
         req->argmask = parse_argmask (optarg);
         break;
+      case ':':
+        bad_option ("option requires an argument", optopt);
       default:
-        print_usage (stderr);
-        exit (EXIT_USAGE);
+        bad_option ("unknown option", optopt);
       }
 
   if (optind >= argc)

@@ -1,0 +1,176 @@
+#!/bin/bash
+# The command line: help, version, usage errors, `--`, `--args`, bad values.
+. "${BASH_SOURCE[0]%/*}/../lib.sh"
+
+readonly USAGE_TAIL='[OPTIONS...] [--] COMMAND [ARGS...]'
+
+test_help_names_argv0_as_invoked() {
+  ln -s "$SWADDLE" my-sandbox
+  assert_status 0 "${SW_WRAP_ARGV[@]}" ./my-sandbox --help
+  assert_eq "usage: ./my-sandbox $USAGE_TAIL" "$(head -n 1 <<< "$OUT")" "first line of --help"
+  assert_eq "" "$ERR" "stderr of --help"
+}
+
+test_help_lists_the_options() {
+  local option
+  assert_status 0 sw --help
+  for option in --args --unshare-all --bind --ro-bind --dev-bind --tmpfs --proc --dev \
+    --symlink --perms --size --chdir --setenv --clearenv --new-session \
+    --die-with-parent --as-pid-1; do
+    assert_match "$OUT" "(^|[[:space:]])$option[[:space:]]" "--help output"
+  done
+}
+
+test_help_ignores_a_command_after_it() {
+  assert_status 0 sw --help touch "$MARKER"
+  assert_not_exists "$MARKER"
+}
+
+test_version_prints_prog_and_version() {
+  assert_status 0 sw --version
+  assert_line_count 1 "$OUT" "--version output"
+  assert_match "$OUT" '^[^ ]+ [0-9]+\.[0-9]+(\.[0-9]+)?$' "--version output"
+}
+
+test_no_command_is_a_usage_error() {
+  local args
+  for args in "" "--ro-bind / /" "--unshare-net --ro-bind / / --"; do
+    # shellcheck disable=SC2086 # the words are meant to split
+    assert_status 1 sw $args
+    assert_eq "" "$OUT" "stdout with argv '$args'"
+    assert_match "$ERR" '^usage: ' "stderr with argv '$args'"
+  done
+}
+
+test_unknown_option_is_rejected() {
+  assert_setup_error "Unknown option --foo" --foo "${ROOT[@]}" "${HERE[@]}" touch "$MARKER"
+}
+
+test_double_dash_ends_the_options() {
+  mkdir bin
+  printf '#!/bin/sh\necho "ran $0 $*"\n' > bin/--dev-bind
+  chmod 755 bin/--dev-bind
+  assert_status 0 sw "${ROOT[@]}" "${HERE[@]}" --setenv PATH "$PWD/bin:/usr/bin:/bin" \
+    -- --dev-bind / /
+  assert_eq "ran $PWD/bin/--dev-bind / /" "$OUT" "output of a command named --dev-bind"
+}
+
+test_words_after_the_command_are_its_arguments() {
+  assert_status 0 sw --ro-bind / / sh -c 'printf "%s\n" "$@"' sh --tmpfs /x --help
+  assert_eq $'--tmpfs\n/x\n--help' "$OUT" "arguments seen by the payload"
+}
+
+test_args_fd_supplies_options() {
+  nul_args args3 --ro-bind / / --setenv FROM_FD three
+  assert_status 0 sw --args 3 sh -c 'echo "$FROM_FD"' 3< args3
+  assert_eq three "$OUT" "value set through --args"
+}
+
+test_args_fd_given_twice() {
+  nul_args args3 --ro-bind / / --setenv A three
+  nul_args args4 --setenv B four
+  assert_status 0 sw --args 3 --args 4 sh -c 'echo "$A $B"' 3< args3 4< args4
+  assert_eq "three four" "$OUT" "values from two --args"
+}
+
+test_args_fd_is_spliced_at_its_position() {
+  nul_args args3 --setenv V from-fd
+  assert_status 0 sw --ro-bind / / --setenv V before --args 3 sh -c 'echo "$V"' 3< args3
+  assert_eq from-fd "$OUT" "V with --args after --setenv"
+  assert_status 0 sw --ro-bind / / --args 3 --setenv V after sh -c 'echo "$V"' 3< args3
+  assert_eq after "$OUT" "V with --args before --setenv"
+}
+
+test_args_fd_may_hold_the_command() {
+  skip_if_bwrap "0.8 stops at the first non-option in an --args file and drops the rest, command included"
+  nul_args args3 --ro-bind / / -- sh -c 'echo "$0 $1"' zero one
+  assert_status 0 sw --args 3 3< args3
+  assert_eq "zero one" "$OUT" "command given through --args"
+}
+
+test_missing_option_argument_is_rejected() {
+  local case
+  for case in "--bind /" "--ro-bind /" "--setenv A" "--unsetenv" "--chdir" "--uid" \
+    "--gid" "--hostname" "--tmpfs" "--dir" "--symlink x" "--perms" "--size" \
+    "--args" "--chmod 0755" "--file 0" "--remount-ro"; do
+    # shellcheck disable=SC2086 # the words are meant to split
+    assert_setup_error "${case%% *}" "${ROOT[@]}" $case
+  done
+}
+
+# bad_value_case WORD ARGS...: ARGS hold a bad value; the sandbox must not
+# start, and neither the payload nor the operation after ARGS may happen.
+bad_value_case() {
+  local word=$1
+  shift
+  assert_setup_error "$word" "${ROOT[@]}" "${HERE[@]}" "$@" touch "$MARKER"
+  assert_not_exists "$PWD/created"
+}
+
+test_bad_uid_and_gid_are_rejected() {
+  bad_value_case uid --unshare-user --uid abc
+  bad_value_case uid --unshare-user --uid 12x
+  bad_value_case uid --unshare-user --uid -1
+  bad_value_case gid --unshare-user --gid abc
+  bad_value_case gid --unshare-user --gid ""
+}
+
+test_bad_perms_are_rejected() {
+  bad_value_case perms --perms 999 --dir "$PWD/created"
+  bad_value_case perms --perms abc --dir "$PWD/created"
+  bad_value_case perms --perms 17777 --dir "$PWD/created"
+  bad_value_case perms --perms "" --dir "$PWD/created"
+  bad_value_case chmod --chmod 999 "$PWD"
+}
+
+test_bad_sizes_are_rejected() {
+  bad_value_case size --size 0 --tmpfs "$PWD/created"
+  bad_value_case size --size abc --tmpfs "$PWD/created"
+  bad_value_case size --size -1 --tmpfs "$PWD/created"
+  bad_value_case size --size 12x --tmpfs "$PWD/created"
+}
+
+test_perms_given_twice_is_rejected() {
+  bad_value_case perms --perms 0700 --perms 0755 --dir "$PWD/created"
+}
+
+test_size_given_twice_is_rejected() {
+  bad_value_case size --size 4096 --size 8192 --tmpfs "$PWD/created"
+}
+
+test_perms_before_an_option_that_takes_none_is_rejected() {
+  mkdir src
+  bad_value_case perms --perms 0700 --bind "$PWD/src" "$PWD/created"
+  bad_value_case perms --perms 0700 --chmod 0700 "$PWD"
+}
+
+test_perms_at_the_end_of_the_options_is_rejected() {
+  skip_if_bwrap "0.8 ignores a --perms with no operation after it"
+  bad_value_case perms --dir "$PWD/created" --perms 0700
+}
+
+test_size_before_anything_but_tmpfs_is_rejected() {
+  bad_value_case size --size 4096 --dir "$PWD/created"
+}
+
+test_chdir_given_twice_warns_and_the_last_wins() {
+  assert_status 0 sw --ro-bind / / --chdir /usr --chdir /etc pwd
+  assert_eq /etc "$OUT" "cwd"
+  assert_contains "$ERR" "Only the last --chdir option will take effect" "stderr"
+}
+
+test_argv0_sets_the_payload_argv0() {
+  skip_if_bwrap "--argv0 is newer than bubblewrap 0.8"
+  assert_status 0 sw --ro-bind / / --argv0 custom-name sh -c 'tr "\0" "\n" < /proc/$$/cmdline | head -n 1'
+  assert_eq custom-name "$OUT" "argv[0] of the payload"
+}
+
+test_level_prefix_marks_errors_and_warnings() {
+  skip_if_bwrap "--level-prefix is newer than bubblewrap 0.8"
+  assert_status 1 sw --level-prefix --bind /nonexistent-swaddle-source /x true
+  assert_match "$ERR" '^<3>' "stderr of a fatal error"
+  assert_status 0 sw --level-prefix --ro-bind / / --chdir / --chdir / true
+  assert_match "$ERR" '^<4>' "stderr of a warning"
+}
+
+sw_main "$@"
