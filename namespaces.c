@@ -41,8 +41,8 @@ ns_decide (const struct plan *plan, const struct host_facts *facts, struct ns_se
     {
       enum ns_want want = plan->ns[ns_kinds[i].type];
       if (ns_kinds[i].type == NS_USER)
-        want = plan_wants_user_ns (plan, facts)
-               ? (facts->is_root ? want : NS_WANT_YES) : NS_WANT_NO;
+        want = !plan_wants_user_ns (plan, facts) ? NS_WANT_NO
+               : facts->is_root ? want : NS_WANT_YES;
       if (want == NS_WANT_YES || (want == NS_WANT_TRY && kernel_has_ns (ns_kinds[i].proc_name)))
         ns->clone_flags |= ns_kinds[i].flag;
     }
@@ -66,28 +66,53 @@ ns_flags_describe (int clone_flags, char *buf, size_t size)
 }
 
 static int
-write_id_maps (const struct ns_setup *ns, const char **call)
+fail_call (const char **call, const char *what)
+{
+  *call = what;
+  return -1;
+}
+
+static int
+write_maps (int proc_dir, uid_t uid_inside, uid_t uid_outside, gid_t gid_inside, gid_t gid_outside,
+            const char **call)
 {
   char line[64];
   /* An unprivileged process may map only its own ids, and only once it
    * gave up setgroups(), or it could drop groups that deny it access. */
-  if (write_file_at (AT_FDCWD, "/proc/self/setgroups", "deny") < 0 && errno != ENOENT)
-    {
-      *call = "write /proc/self/setgroups";
-      return -1;
-    }
-  snprintf (line, sizeof line, "%u %u 1\n", (unsigned) ns->uid_inside, (unsigned) ns->uid_outside);
-  if (write_file_at (AT_FDCWD, "/proc/self/uid_map", line) < 0)
-    {
-      *call = "write /proc/self/uid_map";
-      return -1;
-    }
-  snprintf (line, sizeof line, "%u %u 1\n", (unsigned) ns->gid_inside, (unsigned) ns->gid_outside);
-  if (write_file_at (AT_FDCWD, "/proc/self/gid_map", line) < 0)
-    {
-      *call = "write /proc/self/gid_map";
-      return -1;
-    }
+  if (write_file_at (proc_dir, "self/setgroups", "deny") < 0 && errno != ENOENT)
+    return fail_call (call, "write /proc/self/setgroups");
+  snprintf (line, sizeof line, "%u %u 1\n", (unsigned) uid_inside, (unsigned) uid_outside);
+  if (write_file_at (proc_dir, "self/uid_map", line) < 0)
+    return fail_call (call, "write /proc/self/uid_map");
+  snprintf (line, sizeof line, "%u %u 1\n", (unsigned) gid_inside, (unsigned) gid_outside);
+  if (write_file_at (proc_dir, "self/gid_map", line) < 0)
+    return fail_call (call, "write /proc/self/gid_map");
+  return 0;
+}
+
+int
+ns_write_id_maps (const struct ns_setup *ns, int proc_dir, const char **call)
+{
+  return write_maps (proc_dir, ns->uid_inside, ns->uid_outside, ns->gid_inside, ns->gid_outside, call);
+}
+
+bool
+ns_id_maps_written (int proc_dir)
+{
+  autoclose int fd = openat (proc_dir, "self/uid_map", O_RDONLY | O_CLOEXEC);
+  char c;
+  return fd >= 0 && read (fd, &c, 1) == 1;
+}
+
+int
+ns_join (const struct plan *plan, const char **call)
+{
+  /* The pid namespace first: joining a user namespace gives up the
+   * privileges the join of the pid namespace may need. */
+  if (plan->pidns_fd >= 0 && setns (plan->pidns_fd, CLONE_NEWPID) < 0)
+    return fail_call (call, "setns(--pidns, CLONE_NEWPID)");
+  if (plan->userns_fd >= 0 && setns (plan->userns_fd, CLONE_NEWUSER) < 0)
+    return fail_call (call, "setns(--userns, CLONE_NEWUSER)");
   return 0;
 }
 
@@ -95,11 +120,20 @@ int
 ns_create (const struct ns_setup *ns, const char **call)
 {
   if (unshare (ns->clone_flags) < 0)
-    {
-      *call = "unshare";
-      return -1;
-    }
-  if (ns->user_ns)
-    return write_id_maps (ns, call);
+    return fail_call (call, "unshare");
   return 0;
+}
+
+int
+ns_disable_further_userns (int proc_dir, const char **call)
+{
+  uid_t uid = getuid ();
+  gid_t gid = getgid ();
+  /* The limit counts this namespace's descendants: one, the child we
+   * enter now, leaves room for none inside it. */
+  if (write_file_at (proc_dir, "sys/user/max_user_namespaces", "1") < 0)
+    return fail_call (call, "write /proc/sys/user/max_user_namespaces");
+  if (unshare (CLONE_NEWUSER) < 0)
+    return fail_call (call, "unshare(CLONE_NEWUSER)");
+  return write_maps (proc_dir, uid, uid, gid, gid, call);
 }

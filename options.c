@@ -23,6 +23,8 @@ enum option_takes
   TAKES_SIZE = 1 << 1,    /* a preceding --size applies */
   IS_MODIFIER = 1 << 2,   /* --perms, --size: wait for their operation */
   NOT_YET = 1 << 3,       /* recognised, not implemented in this version */
+  IS_LAYER = 1 << 4,      /* --overlay-src: waits for its overlay */
+  TAKES_LAYERS = 1 << 5,  /* the overlay family */
 };
 
 struct option_spec
@@ -312,6 +314,105 @@ apply_size (struct parser *p, const struct option_spec *spec, char **args)
 }
 
 static int
+apply_fd_field (struct parser *p, const struct option_spec *spec, char **args)
+{
+  int *field = (int *) ((char *) p->plan + spec->data);
+  return parse_fd (p, spec->name, args[0], field);
+}
+
+static int
+apply_add_seccomp (struct parser *p, const struct option_spec *spec, char **args)
+{
+  int fd = -1;
+  if (parse_fd (p, spec->name, args[0], &fd) < 0)
+    return -1;
+  struct plan *plan = p->plan;
+  plan->add_seccomp_fds = plan_append (plan->add_seccomp_fds, &plan->n_add_seccomp_fds, sizeof (int));
+  plan->add_seccomp_fds[plan->n_add_seccomp_fds - 1] = fd;
+  return 0;
+}
+
+static int
+apply_lock_file (struct parser *p, const struct option_spec *spec, char **args)
+{
+  if (require_path (p, spec->name, "path", args[0]) < 0)
+    return -1;
+  struct plan *plan = p->plan;
+  plan->lock_files = plan_append (plan->lock_files, &plan->n_lock_files, sizeof (char *));
+  plan->lock_files[plan->n_lock_files - 1] = args[0];
+  return 0;
+}
+
+static int
+apply_cap (struct parser *p, const struct option_spec *spec, char **args)
+{
+  int cap = capability_from_name (args[0]);
+  if (cap == -2)
+    return fail (p, "%s: '%s' is not a capability name (such as CAP_NET_ADMIN, or ALL)", spec->name, args[0]);
+  struct plan *plan = p->plan;
+  plan->cap_edits = plan_append (plan->cap_edits, &plan->n_cap_edits, sizeof *plan->cap_edits);
+  plan->cap_edits[plan->n_cap_edits - 1] = (struct cap_edit) {
+    (enum cap_edit_kind) spec->data, cap, args[0],
+  };
+  return 0;
+}
+
+static int
+apply_bind_fd (struct parser *p, const struct option_spec *spec, char **args)
+{
+  int fd = -1;
+  if (parse_fd (p, spec->name, args[0], &fd) < 0
+      || require_path (p, spec->name, "destination", args[1]) < 0)
+    return -1;
+  struct op *op = add_op (p, spec, OP_BIND_FD, args[1]);
+  op->fd = fd;
+  op->bind_flags = OP_FLAGS (spec->data);
+  return 0;
+}
+
+static int
+apply_overlay_src (struct parser *p, const struct option_spec *spec, char **args)
+{
+  if (require_path (p, spec->name, "source", args[0]) < 0)
+    return -1;
+  struct plan *plan = p->plan;
+  plan->pending_layers = plan_append (plan->pending_layers, &plan->n_pending_layers, sizeof (char *));
+  plan->pending_layers[plan->n_pending_layers - 1] = args[0];
+  return 0;
+}
+
+static int
+apply_overlay (struct parser *p, const struct option_spec *spec, char **args)
+{
+  static const size_t min_layers[] = { [OVERLAY_RW] = 1, [OVERLAY_TMP] = 1, [OVERLAY_RO] = 2 };
+  static const char *const too_few[] = {
+    [OVERLAY_RW] = "--overlay requires at least one --overlay-src",
+    [OVERLAY_TMP] = "--tmp-overlay requires at least one --overlay-src",
+    [OVERLAY_RO] = "--ro-overlay requires at least two --overlay-src",
+  };
+  struct plan *plan = p->plan;
+  enum overlay_kind kind = (enum overlay_kind) spec->data;
+  const char *dest = args[spec->n_args - 1];
+
+  if (plan->n_pending_layers < min_layers[kind])
+    return fail (p, "%s", too_few[kind]);
+  for (unsigned i = 0; i < spec->n_args; i++)
+    if (require_path (p, spec->name, "path", args[i]) < 0)
+      return -1;
+  struct op *op = add_op (p, spec, OP_OVERLAY, dest);
+  op->overlay = kind;
+  op->layers = steal_pointer (&plan->pending_layers);
+  op->n_layers = plan->n_pending_layers;
+  plan->n_pending_layers = 0;
+  if (kind == OVERLAY_RW)
+    {
+      op->source = args[0];
+      op->workdir = args[1];
+    }
+  return 0;
+}
+
+static int
 apply_not_yet (struct parser *p, const struct option_spec *spec, char **args)
 {
   plan_error_set (p->error, PLAN_ERROR_UNSUPPORTED,
@@ -344,11 +445,11 @@ static const struct option_spec options[] = {
   { "--unshare-uts", 0, "", "Create new uts namespace", apply_unshare, 0, NS (NS_UTS, NS_WANT_YES) },
   { "--unshare-cgroup", 0, "", "Create new cgroup namespace", apply_unshare, 0, NS (NS_CGROUP, NS_WANT_YES) },
   { "--unshare-cgroup-try", 0, "", "Create new cgroup namespace if possible else continue by skipping it", apply_unshare, 0, NS (NS_CGROUP, NS_WANT_TRY) },
-  { "--userns", 1, "FD", "Use this user namespace (cannot combine with --unshare-user)", apply_not_yet, NOT_YET, 0 },
-  { "--userns2", 1, "FD", "After setup switch to this user namespace, only useful with --userns", apply_not_yet, NOT_YET, 0 },
-  { "--disable-userns", 0, "", "Disable further use of user namespaces inside sandbox", apply_not_yet, NOT_YET, 0 },
-  { "--assert-userns-disabled", 0, "", "Fail unless further use of user namespace inside sandbox is disabled", apply_not_yet, NOT_YET, 0 },
-  { "--pidns", 1, "FD", "Use this pid namespace (as parent namespace if using --unshare-pid)", apply_not_yet, NOT_YET, 0 },
+  { "--userns", 1, "FD", "Use this user namespace (cannot combine with --unshare-user)", apply_fd_field, 0, FIELD (userns_fd) },
+  { "--userns2", 1, "FD", "After setup switch to this user namespace, only useful with --userns", apply_fd_field, 0, FIELD (userns2_fd) },
+  { "--disable-userns", 0, "", "Disable further use of user namespaces inside sandbox", apply_flag, 0, FIELD (disable_userns) },
+  { "--assert-userns-disabled", 0, "", "Fail unless further use of user namespace inside sandbox is disabled", apply_flag, 0, FIELD (assert_userns_disabled) },
+  { "--pidns", 1, "FD", "Use this pid namespace (as parent namespace if using --unshare-pid)", apply_fd_field, 0, FIELD (pidns_fd) },
 
   /* Identity and environment */
   { "--uid", 1, "UID", "Custom uid in the sandbox (requires --unshare-user or --userns)", apply_id, 0, 'u' },
@@ -360,12 +461,12 @@ static const struct option_spec options[] = {
   { "--unsetenv", 1, "VAR", "Unset an environment variable", apply_env, 0, ENV_UNSET },
 
   /* Monitoring and coordination */
-  { "--lock-file", 1, "DEST", "Take a lock on DEST while sandbox is running", apply_not_yet, NOT_YET, 0 },
-  { "--sync-fd", 1, "FD", "Keep this fd open while sandbox is running", apply_not_yet, NOT_YET, 0 },
-  { "--block-fd", 1, "FD", "Block on FD until some data to read is available", apply_not_yet, NOT_YET, 0 },
-  { "--userns-block-fd", 1, "FD", "Block on FD until the user namespace is ready", apply_not_yet, NOT_YET, 0 },
-  { "--info-fd", 1, "FD", "Write information about the running container to FD", apply_not_yet, NOT_YET, 0 },
-  { "--json-status-fd", 1, "FD", "Write container status to FD as multiple JSON documents", apply_not_yet, NOT_YET, 0 },
+  { "--lock-file", 1, "DEST", "Take a lock on DEST while sandbox is running", apply_lock_file, 0, 0 },
+  { "--sync-fd", 1, "FD", "Keep this fd open while sandbox is running", apply_fd_field, 0, FIELD (sync_fd) },
+  { "--block-fd", 1, "FD", "Block on FD until some data to read is available", apply_fd_field, 0, FIELD (block_fd) },
+  { "--userns-block-fd", 1, "FD", "Block on FD until the user namespace is ready", apply_fd_field, 0, FIELD (userns_block_fd) },
+  { "--info-fd", 1, "FD", "Write information about the running container to FD", apply_fd_field, 0, FIELD (info_fd) },
+  { "--json-status-fd", 1, "FD", "Write container status to FD as multiple JSON documents", apply_fd_field, 0, FIELD (json_status_fd) },
 
   /* Filesystem */
   { "--bind", 2, "SRC DEST", "Bind mount the host path SRC on DEST", apply_bind, 0, OP (OP_BIND, 0) },
@@ -374,15 +475,15 @@ static const struct option_spec options[] = {
   { "--dev-bind-try", 2, "SRC DEST", "Equal to --dev-bind but ignores non-existent SRC", apply_bind, 0, OP (OP_BIND, BIND_DEVICES | BIND_TRY) },
   { "--ro-bind", 2, "SRC DEST", "Bind mount the host path SRC readonly on DEST", apply_bind, 0, OP (OP_BIND, BIND_READONLY) },
   { "--ro-bind-try", 2, "SRC DEST", "Equal to --ro-bind but ignores non-existent SRC", apply_bind, 0, OP (OP_BIND, BIND_READONLY | BIND_TRY) },
-  { "--bind-fd", 2, "FD DEST", "Bind open directory or path fd on DEST", apply_not_yet, NOT_YET, 0 },
-  { "--ro-bind-fd", 2, "FD DEST", "Bind open directory or path fd read-only on DEST", apply_not_yet, NOT_YET, 0 },
+  { "--bind-fd", 2, "FD DEST", "Bind open directory or path fd on DEST", apply_bind_fd, 0, OP (OP_BIND_FD, 0) },
+  { "--ro-bind-fd", 2, "FD DEST", "Bind open directory or path fd read-only on DEST", apply_bind_fd, 0, OP (OP_BIND_FD, BIND_READONLY) },
   { "--remount-ro", 1, "DEST", "Remount DEST as readonly; does not recursively remount", apply_dest_op, 0, OP (OP_REMOUNT_RO, 0) },
-  { "--overlay-src", 1, "SRC", "Read files from SRC in the following overlay", apply_not_yet, NOT_YET, 0 },
-  { "--overlay", 3, "RWSRC WORKDIR DEST", "Mount overlayfs on DEST, with RWSRC as the host path for writes and WORKDIR an empty directory on the same filesystem as RWSRC", apply_not_yet, NOT_YET, 0 },
-  { "--tmp-overlay", 1, "DEST", "Mount overlayfs on DEST, with writes going to an invisible tmpfs", apply_not_yet, NOT_YET, 0 },
-  { "--ro-overlay", 1, "DEST", "Mount overlayfs read-only on DEST", apply_not_yet, NOT_YET, 0 },
-  { "--exec-label", 1, "LABEL", "Exec label for the sandbox", apply_not_yet, NOT_YET, 0 },
-  { "--file-label", 1, "LABEL", "File label for temporary sandbox content", apply_not_yet, NOT_YET, 0 },
+  { "--overlay-src", 1, "SRC", "Read files from SRC in the following overlay", apply_overlay_src, IS_LAYER, 0 },
+  { "--overlay", 3, "RWSRC WORKDIR DEST", "Mount overlayfs on DEST, with RWSRC as the host path for writes and WORKDIR an empty directory on the same filesystem as RWSRC", apply_overlay, TAKES_LAYERS, OVERLAY_RW },
+  { "--tmp-overlay", 1, "DEST", "Mount overlayfs on DEST, with writes going to an invisible tmpfs", apply_overlay, TAKES_LAYERS, OVERLAY_TMP },
+  { "--ro-overlay", 1, "DEST", "Mount overlayfs read-only on DEST", apply_overlay, TAKES_LAYERS, OVERLAY_RO },
+  { "--exec-label", 1, "LABEL", "Exec label for the sandbox", apply_string, 0, FIELD (exec_label) },
+  { "--file-label", 1, "LABEL", "File label for temporary sandbox content", apply_string, 0, FIELD (file_label) },
   { "--proc", 1, "DEST", "Mount new procfs on DEST", apply_dest_op, 0, OP (OP_PROC, 0) },
   { "--dev", 1, "DEST", "Mount new dev on DEST", apply_dest_op, 0, OP (OP_DEV, 0) },
   { "--tmpfs", 1, "DEST", "Mount new tmpfs on DEST", apply_dest_op, TAKES_PERMS | TAKES_SIZE, OP (OP_TMPFS, 0) },
@@ -397,10 +498,10 @@ static const struct option_spec options[] = {
   { "--size", 1, "BYTES", "Set size of next argument (only for --tmpfs)", apply_size, IS_MODIFIER, 0 },
 
   /* Security */
-  { "--seccomp", 1, "FD", "Load and use seccomp rules from FD (not repeatable)", apply_not_yet, NOT_YET, 0 },
-  { "--add-seccomp-fd", 1, "FD", "Load and use seccomp rules from FD (repeatable)", apply_not_yet, NOT_YET, 0 },
-  { "--cap-add", 1, "CAP", "Add cap CAP when running as privileged user", apply_not_yet, NOT_YET, 0 },
-  { "--cap-drop", 1, "CAP", "Drop cap CAP when running as privileged user", apply_not_yet, NOT_YET, 0 },
+  { "--seccomp", 1, "FD", "Load and use seccomp rules from FD (not repeatable)", apply_fd_field, 0, FIELD (seccomp_fd) },
+  { "--add-seccomp-fd", 1, "FD", "Load and use seccomp rules from FD (repeatable)", apply_add_seccomp, 0, 0 },
+  { "--cap-add", 1, "CAP", "Add cap CAP when running as privileged user", apply_cap, 0, CAP_EDIT_ADD },
+  { "--cap-drop", 1, "CAP", "Drop cap CAP when running as privileged user", apply_cap, 0, CAP_EDIT_DROP },
 
   /* Process */
   { "--new-session", 0, "", "Create a new terminal session", apply_flag, 0, FIELD (new_session) },
@@ -463,7 +564,9 @@ static int
 check_pending_modifiers (struct parser *p, const struct option_spec *next)
 {
   unsigned takes = next ? next->takes : 0;
-  if (takes & IS_MODIFIER)
+  if (p->plan->n_pending_layers > 0 && !(takes & (IS_LAYER | TAKES_LAYERS)))
+    return fail (p, "--overlay-src must be followed by another --overlay-src or one of --overlay, --tmp-overlay, or --ro-overlay");
+  if (takes & (IS_MODIFIER | IS_LAYER))
     return 0;
   if (p->pending_perms != PERMS_DEFAULT && !(takes & TAKES_PERMS))
     return fail (p, "--perms %s must be followed by --dir, --file, --bind-data, --ro-bind-data or --tmpfs%s%s",

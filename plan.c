@@ -18,10 +18,24 @@ grow (void *array, size_t *cap, size_t needed, size_t item_size)
   return xrealloc (array, new_cap * item_size);
 }
 
+/* For the arrays that stay small: grow one at a time, in powers of two. */
+void *
+plan_append (void *array, size_t *n, size_t item_size)
+{
+  size_t count = *n;
+  if ((count & (count - 1)) == 0)
+    array = xrealloc (array, (count ? count * 2 : 1) * item_size);
+  *n = count + 1;
+  return array;
+}
+
 void
 plan_init (struct plan *plan, int argc, char *const *argv)
 {
   memset (plan, 0, sizeof *plan);
+  plan->info_fd = plan->json_status_fd = plan->sync_fd = -1;
+  plan->block_fd = plan->userns_block_fd = -1;
+  plan->userns_fd = plan->userns2_fd = plan->pidns_fd = plan->seccomp_fd = -1;
   plan->invoked_as = argc > 0 ? argv[0] : "swaddle";
   plan->n_args = argc > 0 ? (size_t) argc - 1 : 0;
   plan->args = xcalloc (plan->n_args + 1, sizeof (char *));
@@ -83,8 +97,14 @@ plan_free (struct plan *plan)
     free (plan->blobs[i]);
   free (plan->blobs);
   free (plan->args);
+  for (size_t i = 0; i < plan->n_ops; i++)
+    free (plan->ops[i].layers);
   free (plan->ops);
   free (plan->env);
+  free (plan->pending_layers);
+  free (plan->add_seccomp_fds);
+  free (plan->lock_files);
+  free (plan->cap_edits);
   memset (plan, 0, sizeof *plan);
 }
 
@@ -145,7 +165,10 @@ parse_uint_arg (const char *text, unsigned base, uint64_t max, uint64_t *out)
 bool
 plan_wants_user_ns (const struct plan *plan, const struct host_facts *facts)
 {
-  /* Without privilege a user namespace is what makes everything else possible. */
+  /* Without privilege a user namespace is what makes everything else
+   * possible; --userns brings one of the caller's instead. */
+  if (plan->userns_fd >= 0)
+    return false;
   return !facts->is_root || plan->ns[NS_USER] != NS_WANT_NO;
 }
 
@@ -175,17 +198,35 @@ plan_validate (struct plan *plan, const struct host_facts *facts, struct plan_er
       plan_error_set (error, PLAN_ERROR_USAGE, "No command specified");
       return -1;
     }
-  bool user_ns = plan_wants_user_ns (plan, facts);
+  bool user_ns = plan_wants_user_ns (plan, facts) || plan->userns_fd >= 0;
   if (plan->has_uid && !user_ns)
-    return invalid (error, "--uid %u requires --unshare-user: as root, swaddle creates a user namespace only when asked",
+    return invalid (error, "--uid %u requires --unshare-user or --userns: as root, swaddle creates a user namespace only when asked",
                     (unsigned) plan->uid);
   if (plan->has_gid && !user_ns)
-    return invalid (error, "--gid %u requires --unshare-user: as root, swaddle creates a user namespace only when asked",
+    return invalid (error, "--gid %u requires --unshare-user or --userns: as root, swaddle creates a user namespace only when asked",
                     (unsigned) plan->gid);
   if (plan->hostname != NULL && plan->ns[NS_UTS] == NS_WANT_NO)
     return invalid (error, "--hostname %s requires --unshare-uts (the hostname belongs to the uts namespace)",
                     plan->hostname);
   if (plan->as_pid_1 && plan->ns[NS_PID] == NS_WANT_NO)
     return invalid (error, "--as-pid-1 requires --unshare-pid (pid 1 exists only in a new pid namespace)");
+  if (plan->n_pending_layers > 0)
+    return invalid (error, "--overlay-src must be followed by another --overlay-src or one of --overlay, --tmp-overlay, or --ro-overlay");
+  if (plan->userns_fd >= 0 && plan->ns[NS_USER] == NS_WANT_YES)
+    return invalid (error, "--userns %d cannot be combined with --unshare-user: it joins an existing user namespace instead",
+                    plan->userns_fd);
+  if (plan->userns2_fd >= 0 && plan->userns_fd < 0)
+    return invalid (error, "--userns2 %d requires --userns", plan->userns2_fd);
+  if (plan->seccomp_fd >= 0 && plan->n_add_seccomp_fds > 0)
+    return invalid (error, "--add-seccomp-fd cannot be combined with --seccomp");
+  if (plan->userns_block_fd >= 0 && plan->info_fd < 0)
+    return invalid (error, "--userns-block-fd %d requires --info-fd, which tells the caller the pid to set up",
+                    plan->userns_block_fd);
+  if (plan->userns_block_fd >= 0 && !plan_wants_user_ns (plan, facts))
+    return invalid (error, "--userns-block-fd %d requires --unshare-user", plan->userns_block_fd);
+  if (plan->disable_userns && !user_ns && plan->userns_fd < 0)
+    return invalid (error, "--disable-userns requires --unshare-user or --userns");
+  if (plan->disable_userns && plan->assert_userns_disabled)
+    return invalid (error, "--disable-userns and --assert-userns-disabled contradict each other: choose one");
   return 0;
 }

@@ -25,6 +25,15 @@ enum op_kind
   OP_BIND_DATA,   /* --bind-data, --ro-bind-data */
   OP_SYMLINK,     /* --symlink */
   OP_CHMOD,       /* --chmod */
+  OP_BIND_FD,     /* --bind-fd, --ro-bind-fd */
+  OP_OVERLAY,     /* --overlay, --tmp-overlay, --ro-overlay */
+};
+
+enum overlay_kind
+{
+  OVERLAY_RW,     /* --overlay RWSRC WORKDIR DEST */
+  OVERLAY_TMP,    /* --tmp-overlay DEST */
+  OVERLAY_RO,     /* --ro-overlay DEST */
 };
 
 enum bind_flags
@@ -46,6 +55,25 @@ struct op
   unsigned bind_flags;  /* enum bind_flags */
   int perms;            /* PERMS_DEFAULT or 0..07777 */
   uint64_t size;        /* --size for --tmpfs; 0: the kernel's default */
+  /* --overlay family: the --overlay-src layers, bottom first */
+  enum overlay_kind overlay;
+  const char **layers;
+  size_t n_layers;
+  const char *workdir;  /* --overlay: WORKDIR; source is RWSRC */
+};
+
+enum cap_edit_kind
+{
+  CAP_EDIT_ADD,
+  CAP_EDIT_DROP,
+};
+
+/* --cap-add/--cap-drop in order; cap is -1 for ALL. */
+struct cap_edit
+{
+  enum cap_edit_kind kind;
+  int cap;
+  const char *name;
 };
 
 enum env_kind
@@ -98,6 +126,27 @@ struct plan
   unsigned n_chdir;           /* > 1: warn that only the last counts */
   const char *argv0;          /* --argv0 */
 
+  /* Descriptors: -1 when not given. */
+  int info_fd;
+  int json_status_fd;
+  int sync_fd;
+  int block_fd;
+  int userns_block_fd;
+  int userns_fd;              /* --userns: join instead of creating */
+  int userns2_fd;             /* --userns2: switch to after setup */
+  int pidns_fd;               /* --pidns */
+  int seccomp_fd;             /* --seccomp */
+  int *add_seccomp_fds;       /* --add-seccomp-fd, in order */
+  size_t n_add_seccomp_fds;
+  const char **lock_files;
+  size_t n_lock_files;
+  struct cap_edit *cap_edits;
+  size_t n_cap_edits;
+  const char *exec_label;
+  const char *file_label;
+  bool disable_userns;
+  bool assert_userns_disabled;
+
   bool new_session;
   bool die_with_parent;
   bool as_pid_1;
@@ -115,6 +164,8 @@ struct plan
   char **blobs;
   size_t n_blobs;
   size_t cap_ops, cap_env, cap_blobs;
+  const char **pending_layers;  /* --overlay-src not yet used by an overlay */
+  size_t n_pending_layers;
 };
 
 /* How the builder gets the contents of an --args FD. */
@@ -159,3 +210,9 @@ void plan_format_help (const char *invoked_as, void (*emit) (void *ctx, const ch
 
 /* Shared by the builder and its callers. */
 int parse_uint_arg (const char *text, unsigned base, uint64_t max, uint64_t *out);
+
+/* A capability by name ("CAP_NET_ADMIN" or "net_admin", any case): its
+ * number, or -1 for "ALL"; -2 when unknown.  Pure: a table, no libcap. */
+int capability_from_name (const char *name);
+const char *capability_name (int cap);
+int capability_last (void);

@@ -4,26 +4,10 @@
 
 #include <stdio.h>
 #include <string.h>
-#include <sys/capability.h>
-#include <sys/prctl.h>
+#include "namespaces.h"
 
-int
-drop_all_capabilities (void)
-{
-  /* The bounding set first: dropping from it needs CAP_SETPCAP, which the
-   * last step takes away. */
-  for (cap_value_t cap = 0; cap <= CAP_LAST_CAP || CAP_IS_SUPPORTED (cap); cap++)
-    if (prctl (PR_CAPBSET_DROP, cap, 0, 0, 0) < 0 && errno != EINVAL)
-      return -1;
-  if (prctl (PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0 && errno != EINVAL)
-    return -1;
-  cap_t none = cap_init ();
-  if (none == NULL)
-    return -1;
-  int r = cap_set_proc (none);
-  cap_free (none);
-  return r;
-}
+#include <sched.h>
+#include <sys/prctl.h>
 
 static bool
 try_chdir (const char *dir)
@@ -90,24 +74,80 @@ payload_argv (const struct plan *plan)
   return argv;
 }
 
+/* --block-fd: wait until the caller writes (or closes its end). */
+static void
+wait_for_block_fd (int fd)
+{
+  char c;
+  ssize_t n;
+  do
+    n = read (fd, &c, 1);
+  while (n < 0 && errno == EINTR);
+  if (n < 0)
+    die_errno ("--block-fd %d: read", fd);
+  close (fd);
+}
+
+static void
+switch_user_namespaces (const struct run_setup *setup)
+{
+  const struct plan *plan = setup->plan;
+  const char *call = NULL;
+
+  if (plan->userns2_fd >= 0)
+    {
+      if (setns (plan->userns2_fd, CLONE_NEWUSER) < 0)
+        die_errno ("--userns2 %d: setns(CLONE_NEWUSER)", plan->userns2_fd);
+      close (plan->userns2_fd);
+    }
+  if (plan->disable_userns && ns_disable_further_userns (setup->host_proc_dir, &call) < 0)
+    die_errno ("--disable-userns: %s", call);
+  if (plan->assert_userns_disabled && unshare (CLONE_NEWUSER) == 0)
+    die ("--assert-userns-disabled: creating a user namespace still works in this sandbox");
+  close_fd_ptr ((int *) &setup->host_proc_dir);
+}
+
+static void
+restrict_privileges (const struct run_setup *setup)
+{
+  const char *step = NULL;
+  size_t failed = 0;
+
+  if (cap_policy_apply (&setup->caps, &step) < 0)
+    die_errno ("setting the payload's capabilities: %s", step);
+  if (prctl (PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+    die_errno ("prctl(PR_SET_NO_NEW_PRIVS)");
+  if (selinux_set_exec_label (setup->plan->exec_label) < 0)
+    die_errno ("--exec-label %s: setexeccon", setup->plan->exec_label);
+  /* Last: a filter may forbid any of the calls above. */
+  if (seccomp_install_all (setup->seccomp, setup->n_seccomp, &failed) < 0)
+    die_errno ("%s %d: installing the seccomp program",
+               setup->plan->seccomp_fd >= 0 ? "--seccomp" : "--add-seccomp-fd",
+               setup->seccomp[failed].fd);
+}
+
 void
 run_payload (const struct run_setup *setup)
 {
   const struct plan *plan = setup->plan;
+
+  if (plan->block_fd >= 0)
+    wait_for_block_fd (plan->block_fd);
+  switch_user_namespaces (setup);
   /* The working directory is looked up before the environment changes, so
    * that $HOME is the caller's, as it is for bwrap. */
   const char *cwd = enter_working_directory (setup);
   char *cwd_copy = xstrdup (cwd);
-
   apply_environment (plan, cwd_copy);
-  if (!setup->keep_capabilities && drop_all_capabilities () < 0)
-    die_errno ("dropping capabilities");
-  if (prctl (PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
-    die_errno ("prctl(PR_SET_NO_NEW_PRIVS)");
   if (plan->new_session && setsid () < 0)
     die_errno ("--new-session: setsid");
+  restrict_privileges (setup);
 
   char **argv = payload_argv (plan);
+  exec_report_before_exec (setup->exec_report);
   execvp (plan->command[0], argv);
+  int err = errno;
+  exec_report_exec_failed (setup->exec_report);
+  errno = err;
   die_errno ("execvp %s", plan->command[0]);
 }

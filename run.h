@@ -2,6 +2,8 @@
 #pragma once
 
 #include "plan.h"
+#include "privileges.h"
+#include "status.h"
 
 #include <stdbool.h>
 
@@ -9,12 +11,14 @@ struct run_setup
 {
   const struct plan *plan;
   const char *host_cwd;       /* the caller's working directory, or NULL */
-  bool keep_capabilities;     /* a root caller keeps what it has, as bwrap does */
+  struct cap_policy caps;
+  const struct seccomp_program *seccomp;
+  size_t n_seccomp;
+  const struct exec_report *exec_report;
+  int host_proc_dir;          /* for --disable-userns; -1 otherwise */
 };
 
-/* Drop every capability from all five sets.  0, or -1 with errno. */
-int drop_all_capabilities (void);
-
-/* Working directory, environment, capabilities, no_new_privs, session,
- * then exec.  Never returns; dies with the reason on failure. */
+/* --block-fd, user namespace switches, working directory, environment,
+ * capabilities, no_new_privs, session, label, seccomp, then exec.  Never
+ * returns; dies with the reason on failure. */
 _Noreturn void run_payload (const struct run_setup *setup);

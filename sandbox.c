@@ -2,14 +2,17 @@
  *
  * The story of a run:
  *   1. the command line becomes a plan (plain data, no system call);
- *   2. the namespaces are created, with single-id maps for the caller;
- *   3. where something must watch the payload (a pid namespace, a new
- *      session for a process-group leader) swaddle forks and the parent
- *      stays outside as the monitor;
- *   4. the plan is executed into a fresh root, which becomes "/";
- *   5. in a pid namespace, pid 1 forks the payload and reaps (unless
- *      --as-pid-1); then capabilities go, no_new_privs is set, and the
- *      payload is exec'd. */
+ *   2. the namespaces are joined (--userns, --pidns) or created;
+ *   3. where something must watch from outside (a pid namespace, a new
+ *      session for a process-group leader), swaddle forks: the parent
+ *      stays outside as the watcher and reports the sandbox's start;
+ *   4. the id maps are written, and the plan is executed into a fresh
+ *      root, which becomes "/";
+ *   5. where something must watch from inside (pid 1 of a pid namespace,
+ *      lock files, the exit status for --json-status-fd), the payload
+ *      runs in a child; otherwise this process becomes the payload;
+ *   6. capabilities go, no_new_privs is set, seccomp filters installed,
+ *      and the payload is exec'd. */
 #include "config.h"
 #include "bind-mount.h"
 #include "check.h"
@@ -17,18 +20,20 @@
 #include "namespaces.h"
 #include "network.h"
 #include "plan.h"
+#include "privileges.h"
 #include "reaper.h"
 #include "run.h"
 #include "setup-fs.h"
+#include "status.h"
 #include "utils.h"
 
+#include <fcntl.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/capability.h>
 #include <sys/prctl.h>
-#include <sys/wait.h>
 
 struct sandbox
 {
@@ -36,8 +41,15 @@ struct sandbox
   struct host_facts facts;
   struct ns_setup ns;
   char *host_cwd;
-  bool needs_monitor;
+  bool own_pid_ns;        /* the sandbox's processes live in a pid namespace of their own */
+  bool watch_outside;     /* fork at once; the parent watches from outside */
+  bool watch_inside;      /* the payload runs in a child of the sandbox's first process */
   pid_t parent;           /* whose death --die-with-parent watches */
+  int host_proc_dir;      /* the caller's /proc, kept for --disable-userns */
+  struct exec_report exec_report;
+  struct seccomp_program *seccomp;
+  size_t n_seccomp;
+  int *lock_fds;
 };
 
 /* ---- the command line ---------------------------------------------------- */
@@ -45,7 +57,9 @@ struct sandbox
 static int
 read_args_fd (void *ctx, int fd, char **data, size_t *len)
 {
-  return read_all (fd, data, len);
+  int r = read_all (fd, data, len);
+  close (fd);
+  return r;
 }
 
 static void
@@ -108,11 +122,48 @@ decide (struct sandbox *sb)
   const struct plan *plan = sb->plan;
   ns_decide (plan, &sb->facts, &sb->ns);
   sb->host_cwd = getcwd (NULL, 0);
-  /* Only a child enters a new pid namespace; setsid() refuses a process
-   * group leader (an interactive shell's job), so a child does that too. */
-  sb->needs_monitor = (sb->ns.clone_flags & CLONE_NEWPID)
-                      || (plan->new_session && getpgrp () == getpid ());
+  sb->own_pid_ns = (sb->ns.clone_flags & CLONE_NEWPID) || plan->pidns_fd >= 0;
+  /* Only a child enters a pid namespace; setsid() refuses a process group
+   * leader (an interactive shell's job), so a child does that too. */
+  sb->watch_outside = sb->own_pid_ns || (plan->new_session && getpgrp () == getpid ());
+  bool exit_status_wanted = plan->json_status_fd >= 0 || plan->sync_fd >= 0;
+  sb->watch_inside = !plan->as_pid_1
+                     && (sb->own_pid_ns || plan->n_lock_files > 0
+                         || (exit_status_wanted && !sb->watch_outside));
   sb->parent = getppid ();
+  sb->host_proc_dir = -1;
+  sb->exec_report = (struct exec_report) { -1, -1 };
+}
+
+/* The caller's descriptors that steer swaddle are swaddle's to keep: the
+ * payload must not inherit them. */
+static void
+keep_control_fds_from_payload (const struct plan *plan)
+{
+  int fds[] = {
+    plan->info_fd, plan->json_status_fd, plan->sync_fd, plan->block_fd,
+    plan->userns_block_fd, plan->userns_fd, plan->userns2_fd, plan->pidns_fd,
+  };
+  for (size_t i = 0; i < N_ELEMENTS (fds); i++)
+    if (fds[i] >= 0 && fcntl (fds[i], F_SETFD, FD_CLOEXEC) < 0)
+      die_errno ("file descriptor %d given to swaddle", fds[i]);
+}
+
+static void
+prepare (struct sandbox *sb)
+{
+  const struct plan *plan = sb->plan;
+  keep_control_fds_from_payload (plan);
+  seccomp_load_all (plan, &sb->seccomp, &sb->n_seccomp);
+  if (plan->disable_userns)
+    {
+      sb->host_proc_dir = open ("/proc", O_PATH | O_DIRECTORY | O_CLOEXEC);
+      if (sb->host_proc_dir < 0)
+        die_errno ("--disable-userns: open /proc");
+    }
+  if (plan->json_status_fd >= 0 && exec_report_open (&sb->exec_report) < 0)
+    die_errno ("--json-status-fd: pipe2");
+  mount_api_init ();
 }
 
 /* --die-with-parent: SIGKILL when the process that started us ends. */
@@ -128,37 +179,149 @@ watch_parent (const struct sandbox *sb, pid_t parent)
     _exit (1);
 }
 
+static _Noreturn void
+die_creating_namespaces (const struct sandbox *sb, const char *call)
+{
+  int err = errno;
+  char flags[256], message[512];
+  ns_flags_describe (sb->ns.clone_flags, flags, sizeof flags);
+  snprintf (message, sizeof message, "creating the sandbox's namespaces: %s(%s): %s",
+            call, flags, strerror (err));
+  struct failure_report report = {
+    .call = call,
+    .error = err,
+    .clone_flags = sb->ns.clone_flags,
+    .message = message,
+  };
+  die_with_diagnosis (&report);
+}
+
 static void
-create_namespaces (const struct sandbox *sb)
+enter_namespaces (const struct sandbox *sb)
 {
   const char *call = NULL;
+  if (ns_join (sb->plan, &call) < 0)
+    die_errno ("joining the namespaces given: %s", call);
   if (ns_create (&sb->ns, &call) < 0)
+    die_creating_namespaces (sb, call);
+}
+
+/* ---- the watchers ---------------------------------------------------------- */
+
+static pid_t
+fork_or_die (const char *why)
+{
+  pid_t pid = fork ();
+  if (pid < 0)
+    die_errno ("fork (%s)", why);
+  return pid;
+}
+
+/* --info-fd and the first --json-status-fd line, as soon as it runs. */
+static void
+report_started (const struct sandbox *sb, pid_t child)
+{
+  const struct plan *plan = sb->plan;
+  if (plan->info_fd >= 0)
     {
-      int err = errno;
-      char flags[256], message[512];
-      ns_flags_describe (sb->ns.clone_flags, flags, sizeof flags);
-      snprintf (message, sizeof message, "creating the sandbox's namespaces: %s(%s): %s",
-                call, flags, strerror (err));
-      struct failure_report report = {
-        .call = call,
-        .error = err,
-        .clone_flags = sb->ns.clone_flags,
-        .message = message,
-      };
-      die_with_diagnosis (&report);
+      if (status_write_started (plan->info_fd, true, child, sb->ns.clone_flags) < 0)
+        die_errno ("--info-fd %d: write", plan->info_fd);
+      close (plan->info_fd);
     }
+  if (plan->json_status_fd >= 0 && status_write_started (plan->json_status_fd, false, child, sb->ns.clone_flags) < 0)
+    die_errno ("--json-status-fd %d: write", plan->json_status_fd);
+}
+
+/* A process that stays behind to watch keeps no privilege, and the
+ * payload (same uid) cannot ptrace it or read its memory. */
+static void
+become_watcher (struct sandbox *sb)
+{
+  prctl (PR_SET_DUMPABLE, 0, 0, 0, 0);
+  cap_t none = cap_init ();
+  if (none)
+    {
+      cap_set_proc (none);
+      cap_free (none);
+    }
+  exec_report_close_writer (&sb->exec_report);
+}
+
+/* Wait for child; the outermost watcher reports the exit status. */
+static int
+watch (struct sandbox *sb, pid_t child, bool outermost)
+{
+  const struct plan *plan = sb->plan;
+  become_watcher (sb);
+  int code = monitor_child (child, sb->own_pid_ns && !outermost, !plan->new_session);
+  if (outermost && plan->json_status_fd >= 0 && exec_report_payload_ran (&sb->exec_report))
+    (void) status_write_exit_code (plan->json_status_fd, code);
+  return code;
+}
+
+/* The child of the outside watcher: what belongs to the watcher stays there. */
+static void
+leave_to_outside_watcher (const struct sandbox *sb)
+{
+  const struct plan *plan = sb->plan;
+  int fds[] = { plan->info_fd, plan->json_status_fd, plan->sync_fd, sb->exec_report.read_fd };
+  for (size_t i = 0; i < N_ELEMENTS (fds); i++)
+    if (fds[i] >= 0)
+      close (fds[i]);
 }
 
 /* ---- inside ------------------------------------------------------------- */
 
 static void
-build_sandbox (const struct sandbox *sb)
+write_id_maps (const struct sandbox *sb)
+{
+  const struct plan *plan = sb->plan;
+  const char *call = NULL;
+  autoclose int proc = -1;
+  if (plan->userns_block_fd >= 0)
+    {
+      char c;
+      /* The caller, told our pid by --info-fd, may set up the maps itself. */
+      while (read (plan->userns_block_fd, &c, 1) < 0 && errno == EINTR)
+        ;
+      close (plan->userns_block_fd);
+    }
+  if (!sb->ns.user_ns)
+    return;
+  proc = open ("/proc", O_PATH | O_DIRECTORY | O_CLOEXEC);
+  if (plan->userns_block_fd >= 0 && ns_id_maps_written (proc))
+    return;
+  if (ns_write_id_maps (&sb->ns, proc, &call) < 0)
+    die_creating_namespaces (sb, call);
+}
+
+static void
+take_locks (struct sandbox *sb)
+{
+  const struct plan *plan = sb->plan;
+  sb->lock_fds = plan->n_lock_files ? xcalloc (plan->n_lock_files, sizeof (int)) : NULL;
+  /* With --as-pid-1 no watcher stays inside: pid 1 itself keeps the locks. */
+  int cloexec = plan->as_pid_1 ? 0 : O_CLOEXEC;
+  for (size_t i = 0; i < plan->n_lock_files; i++)
+    {
+      struct flock lock = { .l_type = F_RDLCK, .l_whence = SEEK_SET };
+      const char *path = plan->lock_files[i];
+      sb->lock_fds[i] = open (path, O_RDONLY | cloexec);
+      if (sb->lock_fds[i] < 0)
+        die_errno ("--lock-file %s: open", path);
+      if (fcntl (sb->lock_fds[i], F_OFD_SETLK, &lock) < 0)
+        die_errno ("--lock-file %s: taking a read lock", path);
+    }
+}
+
+static void
+build_sandbox (struct sandbox *sb)
 {
   const struct plan *plan = sb->plan;
   struct fs_setup setup = {
     .plan = plan,
     .host_cwd = sb->host_cwd,
-    .own_pid_ns = (sb->ns.clone_flags & CLONE_NEWPID) != 0,
+    .own_pid_ns = sb->own_pid_ns,
   };
   struct setup_failure failure = { 0 };
   const char *step = NULL;
@@ -174,33 +337,11 @@ build_sandbox (const struct sandbox *sb)
       };
       die_with_diagnosis (&report);
     }
+  take_locks (sb);
   if (plan->hostname && sethostname (plan->hostname, strlen (plan->hostname)) < 0)
     die_errno ("--hostname %s: sethostname", plan->hostname);
   if ((sb->ns.clone_flags & CLONE_NEWNET) && loopback_up (&step) < 0)
     die_errno ("--unshare-net: bringing up the loopback interface: %s", step);
-}
-
-/* A process that stays behind to watch keeps no privilege, and the
- * payload (same uid) cannot ptrace it or read its memory. */
-static void
-become_watcher (void)
-{
-  prctl (PR_SET_DUMPABLE, 0, 0, 0, 0);
-  cap_t none = cap_init ();
-  if (none)
-    {
-      cap_set_proc (none);
-      cap_free (none);
-    }
-}
-
-static pid_t
-fork_or_die (const char *why)
-{
-  pid_t pid = fork ();
-  if (pid < 0)
-    die_errno ("fork (%s)", why);
-  return pid;
 }
 
 static _Noreturn void
@@ -209,9 +350,12 @@ exec_payload (const struct sandbox *sb, const sigset_t *saved_mask)
   struct run_setup run = {
     .plan = sb->plan,
     .host_cwd = sb->host_cwd,
-    /* As in bwrap: a root caller keeps its capabilities. */
-    .keep_capabilities = sb->facts.is_root,
+    .seccomp = sb->seccomp,
+    .n_seccomp = sb->n_seccomp,
+    .exec_report = &sb->exec_report,
+    .host_proc_dir = sb->host_proc_dir,
   };
+  cap_policy_decide (sb->plan, sb->facts.is_root, &run.caps);
   signals_restore (saved_mask);
   run_payload (&run);
 }
@@ -220,38 +364,39 @@ static int
 run_sandbox (struct sandbox *sb)
 {
   sigset_t saved_mask;
-  bool shares_pgrp = !sb->plan->new_session;
 
   watch_parent (sb, sb->parent);
-  mount_api_init ();
-  create_namespaces (sb);
+  prepare (sb);
+  enter_namespaces (sb);
   signals_block_forwarded (&saved_mask);
 
-  if (sb->needs_monitor)
+  if (sb->watch_outside)
     {
       pid_t self = getpid ();
       pid_t child = fork_or_die ("the sandbox");
       if (child > 0)
         {
-          become_watcher ();
-          return monitor_child (child, false, shares_pgrp);
+          report_started (sb, child);
+          return watch (sb, child, true);
         }
-      watch_parent (sb, self);
+      leave_to_outside_watcher (sb);
+      /* Seen from inside a pid namespace, a parent outside it is pid 0. */
+      watch_parent (sb, sb->own_pid_ns ? 0 : self);
     }
+  else
+    report_started (sb, getpid ());
 
+  write_id_maps (sb);
   build_sandbox (sb);
 
-  if ((sb->ns.clone_flags & CLONE_NEWPID) && !sb->plan->as_pid_1)
+  if (sb->watch_inside)
     {
+      pid_t self = getpid ();
       pid_t payload = fork_or_die ("the payload");
       if (payload > 0)
-        {
-          become_watcher ();
-          return monitor_child (payload, true, shares_pgrp);
-        }
-      watch_parent (sb, 1);
+        return watch (sb, payload, !sb->watch_outside);
+      watch_parent (sb, self);
     }
-
   exec_payload (sb, &saved_mask);
 }
 

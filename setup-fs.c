@@ -332,6 +332,8 @@ copy_data (struct fs_context *ctx, const struct op *op, int out_fd)
   if (copy_fd (op->fd, out_fd) < 0)
     return failf (ctx, "read", "%s %d %s: copying from file descriptor %d",
                   op->option, op->fd, op->dest, op->fd);
+  /* Read once; the payload must not inherit it. */
+  close (op->fd);
   return 0;
 }
 
@@ -414,6 +416,150 @@ op_chmod (struct fs_context *ctx, const struct op *op)
 }
 
 static int
+op_bind_fd (struct fs_context *ctx, const struct op *op)
+{
+  const char *call = NULL;
+  struct stat st;
+  if (fstat (op->fd, &st) < 0)
+    return failf (ctx, "fstat", "%s %d %s: file descriptor %d", op->option, op->fd, op->dest, op->fd);
+  autoclose int dest = ensure_mount_point (ctx->root_fd, op->dest, S_ISDIR (st.st_mode), 0755);
+  if (dest < 0)
+    return fail_op (ctx, op, "creating the mount point", NULL);
+  if (mount_bind_at (op->fd, dest, bind_mount_flags (op->bind_flags), true, &call) < 0)
+    return fail_op (ctx, op, call, NULL);
+  /* The descriptor was only a way to name the source. */
+  close (op->fd);
+  return after_mount_on (ctx, dest);
+}
+
+/* Descriptors that close together when the list goes out of scope. */
+struct fd_list
+{
+  int *fds;
+  size_t n;
+};
+
+static void
+fd_list_release (struct fd_list *list)
+{
+  for (size_t i = 0; i < list->n; i++)
+    close (list->fds[i]);
+  free (list->fds);
+}
+
+#define auto_fd_list __attribute__((cleanup (fd_list_release))) struct fd_list
+
+/* The kernel reads overlay layers as path strings: a /proc/self/fd path
+ * needs no escaping of ',' ':' or '\\' whatever the real path holds. */
+static int
+open_layer (struct fs_context *ctx, const char *path, struct fd_list *list)
+{
+  int fd = open_host_path (ctx, path);
+  if (fd < 0)
+    return failf (ctx, NULL, "Can't find source path %s: %s", path, strerror (errno));
+  list->fds[list->n++] = fd;
+  return 0;
+}
+
+/* A tmpfs in the staging root, holding the upper and work directories of
+ * a --tmp-overlay: writes land there and vanish with the sandbox. */
+static int
+make_tmp_upper (struct fs_context *ctx, const struct op *op, struct fd_list *list)
+{
+  const char *call = NULL;
+  char name[32];
+  struct fs_param mode[] = { { "mode", "755" } };
+  snprintf (name, sizeof name, "overlay%u", ctx->n_data_files++);
+  if (mkdirat (ctx->base_fd, name, 0755) < 0)
+    return fail_op (ctx, op, "mkdirat", name);
+  autoclose int dir = openat (ctx->base_fd, name, O_PATH | O_DIRECTORY | O_CLOEXEC);
+  if (dir < 0)
+    return fail_op (ctx, op, "openat", name);
+  if (mount_fs_at ("tmpfs", mode, 1, MOUNT_NOSUID | MOUNT_NODEV, dir, &call) < 0)
+    return fail_op (ctx, op, call, name);
+  autoclose int top = openat (ctx->base_fd, name, O_PATH | O_DIRECTORY | O_CLOEXEC);
+  static const char *const parts[] = { "upper", "work" };
+  for (size_t i = 0; i < N_ELEMENTS (parts); i++)
+    {
+      if (top < 0 || mkdirat (top, parts[i], 0755) < 0)
+        return fail_op (ctx, op, "mkdirat", parts[i]);
+      int fd = openat (top, parts[i], O_PATH | O_DIRECTORY | O_CLOEXEC);
+      if (fd < 0)
+        return fail_op (ctx, op, "openat", parts[i]);
+      list->fds[list->n++] = fd;
+    }
+  return 0;
+}
+
+static char *
+layer_list (const int *fds, size_t n)
+{
+  /* The kernel's lowerdir lists the top layer first; the command line
+   * gives the bottom first. */
+  size_t cap = n * 40 + 1, used = 0;
+  char *list = xmalloc (cap);
+  list[0] = '\0';
+  for (size_t i = n; i-- > 0; )
+    {
+      char path[64];
+      used += (size_t) snprintf (list + used, cap - used, "%s%s", used ? ":" : "",
+                                 host_proc_fd_path (fds[i], path, sizeof path));
+    }
+  return list;
+}
+
+/* Layers, then upper and work where the overlay has them. */
+static int
+open_overlay_dirs (struct fs_context *ctx, const struct op *op, struct fd_list *dirs)
+{
+  for (size_t i = 0; i < op->n_layers; i++)
+    if (open_layer (ctx, op->layers[i], dirs) < 0)
+      return -1;
+  switch (op->overlay)
+    {
+    case OVERLAY_RW:
+      return open_layer (ctx, op->source, dirs) < 0 ? -1 : open_layer (ctx, op->workdir, dirs);
+    case OVERLAY_TMP:
+      return make_tmp_upper (ctx, op, dirs);
+    case OVERLAY_RO:
+      return 0;
+    }
+  return 0;
+}
+
+static int
+op_overlay (struct fs_context *ctx, const struct op *op)
+{
+  const char *call = NULL;
+  auto_fd_list dirs = { xcalloc (op->n_layers + 2, sizeof (int)), 0 };
+  if (open_overlay_dirs (ctx, op, &dirs) < 0)
+    return -1;
+
+  autofree char *lower = layer_list (dirs.fds, op->n_layers);
+  char upper[64], work[64];
+  struct fs_param params[4] = { { "lowerdir", lower } };
+  size_t n_params = 1;
+  if (dirs.n > op->n_layers)
+    {
+      params[n_params++] = (struct fs_param) { "upperdir", host_proc_fd_path (dirs.fds[op->n_layers], upper, sizeof upper) };
+      params[n_params++] = (struct fs_param) { "workdir", host_proc_fd_path (dirs.fds[op->n_layers + 1], work, sizeof work) };
+    }
+  /* In a user namespace overlayfs keeps its metadata in user.* xattrs. */
+  params[n_params++] = (struct fs_param) { "userxattr", NULL };
+  unsigned flags = MOUNT_NOSUID | MOUNT_NODEV | (op->overlay == OVERLAY_RO ? MOUNT_RDONLY : 0);
+
+  autoclose int dest = ensure_dir (ctx->root_fd, op->dest, 0755, 0755);
+  if (dest < 0)
+    return fail_op (ctx, op, "creating the mount point", NULL);
+  if (mount_fs_at ("overlay", params, n_params, flags, dest, &call) < 0)
+    {
+      ctx->failure->fstype = "overlay";
+      return fail_op (ctx, op, call, NULL);
+    }
+  return after_mount_on (ctx, dest);
+}
+
+static int
 run_op (struct fs_context *ctx, const struct op *op)
 {
   ctx->failure->op = op;
@@ -430,6 +576,8 @@ run_op (struct fs_context *ctx, const struct op *op)
     case OP_BIND_DATA: return op_bind_data (ctx, op);
     case OP_SYMLINK: return op_symlink (ctx, op);
     case OP_CHMOD: return op_chmod (ctx, op);
+    case OP_BIND_FD: return op_bind_fd (ctx, op);
+    case OP_OVERLAY: return op_overlay (ctx, op);
     }
   errno = EINVAL;
   return failf (ctx, NULL, "%s: unknown operation", op->option);

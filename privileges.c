@@ -1,0 +1,151 @@
+/* swaddle: capabilities, seccomp, SELinux. */
+#include "config.h"
+#include "privileges.h"
+#include "utils.h"
+
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <linux/securebits.h>
+#include <sys/capability.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#if HAVE_SELINUX
+#include <selinux/selinux.h>
+#endif
+
+static uint64_t
+all_caps_mask (void)
+{
+  int last = capability_last ();
+  return last >= 63 ? ~(uint64_t) 0 : ((uint64_t) 1 << (last + 1)) - 1;
+}
+
+void
+cap_policy_decide (const struct plan *plan, bool caller_is_root, struct cap_policy *policy)
+{
+  uint64_t all = all_caps_mask ();
+  uint64_t keep = caller_is_root ? all : 0;
+  for (size_t i = 0; i < plan->n_cap_edits; i++)
+    {
+      const struct cap_edit *e = &plan->cap_edits[i];
+      uint64_t bits = e->cap < 0 ? all : (uint64_t) 1 << e->cap;
+      keep = e->kind == CAP_EDIT_ADD ? keep | bits : keep & ~bits;
+    }
+  policy->keep = keep;
+  policy->caller_is_root = caller_is_root;
+  policy->untouched = caller_is_root && keep == all;
+}
+
+static int
+fail_step (const char **step, const char *what)
+{
+  *step = what;
+  return -1;
+}
+
+static int
+set_process_caps (uint64_t keep)
+{
+  cap_t caps = cap_init ();
+  if (caps == NULL)
+    return -1;
+  for (int cap = 0; cap <= capability_last (); cap++)
+    if (keep & ((uint64_t) 1 << cap))
+      {
+        cap_value_t v = cap;
+        cap_set_flag (caps, CAP_EFFECTIVE, 1, &v, CAP_SET);
+        cap_set_flag (caps, CAP_PERMITTED, 1, &v, CAP_SET);
+        cap_set_flag (caps, CAP_INHERITABLE, 1, &v, CAP_SET);
+      }
+  int r = cap_set_proc (caps);
+  cap_free (caps);
+  return r;
+}
+
+int
+cap_policy_apply (const struct cap_policy *policy, const char **step)
+{
+  if (policy->untouched)
+    return 0;
+  /* The bounding set first: changing it needs CAP_SETPCAP, which the
+   * later steps may take away.  A root caller's stays as it was, as bwrap
+   * leaves it. */
+  if (!policy->caller_is_root)
+    for (int cap = 0; cap <= capability_last (); cap++)
+      if (!(policy->keep & ((uint64_t) 1 << cap))
+          && prctl (PR_CAPBSET_DROP, cap, 0, 0, 0) < 0 && errno != EINVAL)
+        return fail_step (step, "prctl(PR_CAPBSET_DROP)");
+  /* Without this, uid 0 regains every capability at execve(). */
+  if (policy->keep != 0 && policy->caller_is_root
+      && prctl (PR_SET_SECUREBITS, SECBIT_NOROOT, 0, 0, 0) < 0)
+    return fail_step (step, "prctl(PR_SET_SECUREBITS)");
+  if (prctl (PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0 && errno != EINVAL)
+    return fail_step (step, "prctl(PR_CAP_AMBIENT_CLEAR_ALL)");
+  if (set_process_caps (policy->keep) < 0)
+    return fail_step (step, "capset");
+  /* Ambient capabilities are what survives execve() for a non-root uid. */
+  for (int cap = 0; cap <= capability_last (); cap++)
+    if ((policy->keep & ((uint64_t) 1 << cap))
+        && prctl (PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, cap, 0, 0) < 0)
+      return fail_step (step, "prctl(PR_CAP_AMBIENT_RAISE)");
+  return 0;
+}
+
+static void
+load_program (int fd, const char *option, struct seccomp_program *program)
+{
+  char *data;
+  size_t len;
+  if (read_all (fd, &data, &len) < 0)
+    die_errno ("%s %d: reading the seccomp program", option, fd);
+  close (fd);
+  if (len == 0 || len % sizeof (struct sock_filter) != 0)
+    die ("%s %d: a seccomp program is a whole number of %zu-byte BPF instructions; this one is %zu bytes",
+         option, fd, sizeof (struct sock_filter), len);
+  if (len / sizeof (struct sock_filter) > BPF_MAXINSNS)
+    die ("%s %d: the seccomp program has %zu instructions, more than the kernel's %d",
+         option, fd, len / sizeof (struct sock_filter), BPF_MAXINSNS);
+  program->filter = data;
+  program->length = (unsigned short) (len / sizeof (struct sock_filter));
+  program->fd = fd;
+}
+
+void
+seccomp_load_all (const struct plan *plan, struct seccomp_program **programs, size_t *n)
+{
+  size_t count = (plan->seccomp_fd >= 0 ? 1 : 0) + plan->n_add_seccomp_fds;
+  *programs = count ? xcalloc (count, sizeof **programs) : NULL;
+  *n = count;
+  if (plan->seccomp_fd >= 0)
+    load_program (plan->seccomp_fd, "--seccomp", &(*programs)[0]);
+  for (size_t i = 0; i < plan->n_add_seccomp_fds; i++)
+    load_program (plan->add_seccomp_fds[i], "--add-seccomp-fd", &(*programs)[i]);
+}
+
+int
+seccomp_install_all (const struct seccomp_program *programs, size_t n, size_t *failed)
+{
+  for (size_t i = 0; i < n; i++)
+    {
+      struct sock_fprog prog = { programs[i].length, programs[i].filter };
+      if (syscall (SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog) < 0)
+        {
+          *failed = i;
+          return -1;
+        }
+    }
+  return 0;
+}
+
+int
+selinux_set_exec_label (const char *label)
+{
+#if HAVE_SELINUX
+  if (label == NULL || is_selinux_enabled () <= 0)
+    return 0;
+  return setexeccon (label);
+#else
+  (void) label;
+  return 0;
+#endif
+}

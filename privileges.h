@@ -1,0 +1,36 @@
+/* swaddle: the capabilities, seccomp filters and SELinux label the payload
+ * runs with. */
+#pragma once
+
+#include "plan.h"
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct cap_policy
+{
+  uint64_t keep;          /* bit N: capability N */
+  bool untouched;         /* a root caller keeping everything: change nothing */
+  bool caller_is_root;
+};
+
+/* bwrap's rules: a root caller starts with every capability, anyone else
+ * with none; --cap-add and --cap-drop then apply in order. */
+void cap_policy_decide (const struct plan *plan, bool caller_is_root, struct cap_policy *policy);
+/* 0, or -1 with errno and *step naming what failed. */
+int cap_policy_apply (const struct cap_policy *policy, const char **step);
+
+struct seccomp_program
+{
+  void *filter;           /* struct sock_filter[] */
+  unsigned short length;
+  int fd;
+};
+
+/* Read the programs of --seccomp / --add-seccomp-fd; dies on a bad one. */
+void seccomp_load_all (const struct plan *plan, struct seccomp_program **programs, size_t *n);
+/* Install them (no_new_privs must be set).  0, or -1 with errno. */
+int seccomp_install_all (const struct seccomp_program *programs, size_t n, size_t *failed);
+
+/* --exec-label: 0, or -1 with errno; a no-op where SELinux is off. */
+int selinux_set_exec_label (const char *label);

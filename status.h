@@ -1,0 +1,26 @@
+/* swaddle: what the caller learns through --info-fd and --json-status-fd,
+ * and how the watcher learns that the payload really started. */
+#pragma once
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+/* The JSON object describing the running sandbox: child-pid and the inode
+ * of each namespace created.  pretty: the multi-line form of --info-fd. */
+int status_write_started (int fd, bool pretty, pid_t child_pid, int clone_flags);
+int status_write_exit_code (int fd, int exit_code);
+
+/* A pipe whose write end travels down to the payload: it writes "E" just
+ * before execve() and "F" when execve() failed; a watcher that reads
+ * exactly "E" knows the payload ran. */
+struct exec_report
+{
+  int read_fd;
+  int write_fd;
+};
+
+int exec_report_open (struct exec_report *report);
+void exec_report_close_writer (struct exec_report *report);
+bool exec_report_payload_ran (struct exec_report *report);
+void exec_report_before_exec (const struct exec_report *report);
+void exec_report_exec_failed (const struct exec_report *report);
