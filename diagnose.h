@@ -94,6 +94,7 @@ struct diag_facts
   bool have_proc;                 /* ROOT/proc/self/status was readable */
   long euid;                      /* -1: unknown */
   int cap_sys_admin;              /* effective CAP_SYS_ADMIN: 1, 0, -1 unknown */
+  int in_userns;                  /* /proc/self/uid_map is not the identity: 1, 0, -1 unknown */
   int seccomp_mode;               /* 0 none, 1 strict, 2 filter, -1 unknown */
   int seccomp_filters;            /* -1 unknown */
   long unprivileged_userns_clone; /* -1: the sysctl does not exist */
@@ -105,6 +106,7 @@ struct diag_facts
   int chroot;                     /* 1 in a chroot, 0 not, -1 unknown */
   char chroot_evidence[DIAG_TEXT];
   int userns_depth;               /* user namespaces counted along the parent processes, ours included; 0 unknown */
+  int userns_hidden_parents;      /* parent processes whose user namespace cannot be read (enclosing ones) */
   int userns_below;               /* user namespaces below ours held by processes visible here */
   char userns_below_pids[128];    /* some of those processes */
   char kernel_release[96];

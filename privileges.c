@@ -20,11 +20,29 @@ all_caps_mask (void)
   return last >= 63 ? ~(uint64_t) 0 : ((uint64_t) 1 << (last + 1)) - 1;
 }
 
+uint64_t
+caller_permitted_caps (void)
+{
+  uint64_t mask = 0;
+  cap_t caps = cap_get_proc ();
+  if (caps == NULL)
+    return 0;
+  for (int cap = 0; cap <= capability_last (); cap++)
+    {
+      cap_flag_value_t v = CAP_CLEAR;
+      if (cap_get_flag (caps, cap, CAP_PERMITTED, &v) == 0 && v == CAP_SET)
+        mask |= (uint64_t) 1 << cap;
+    }
+  cap_free (caps);
+  return mask;
+}
+
 void
-cap_policy_decide (const struct plan *plan, bool caller_is_root, struct cap_policy *policy)
+cap_policy_decide (const struct plan *plan, bool caller_is_root, uint64_t caller_caps,
+                   struct cap_policy *policy)
 {
   uint64_t all = all_caps_mask ();
-  uint64_t keep = caller_is_root ? all : 0;
+  uint64_t keep = caller_is_root ? caller_caps : 0;
   for (size_t i = 0; i < plan->n_cap_edits; i++)
     {
       const struct cap_edit *e = &plan->cap_edits[i];
@@ -32,8 +50,10 @@ cap_policy_decide (const struct plan *plan, bool caller_is_root, struct cap_poli
       keep = e->kind == CAP_EDIT_ADD ? keep | bits : keep & ~bits;
     }
   policy->keep = keep;
-  policy->caller_is_root = caller_is_root;
-  policy->untouched = caller_is_root && keep == all;
+  /* A new user namespace starts with a full bounding set: bring it back
+   * to what the caller could have had. */
+  policy->bounding = keep | (caller_is_root ? caller_caps : 0);
+  policy->as_root_would = caller_is_root && keep == caller_caps;
 }
 
 static int
@@ -65,25 +85,31 @@ set_process_caps (uint64_t keep)
 int
 cap_policy_apply (const struct cap_policy *policy, const char **step)
 {
-  if (policy->untouched)
-    return 0;
   /* The bounding set first: changing it needs CAP_SETPCAP, which the
-   * later steps may take away.  A root caller's stays as it was, as bwrap
-   * leaves it. */
-  if (!policy->caller_is_root)
-    for (int cap = 0; cap <= capability_last (); cap++)
-      if (!(policy->keep & ((uint64_t) 1 << cap))
-          && prctl (PR_CAPBSET_DROP, cap, 0, 0, 0) < 0 && errno != EINVAL)
-        return fail_step (step, "prctl(PR_CAPBSET_DROP)");
-  /* Without this, uid 0 regains every capability at execve(). */
-  if (policy->keep != 0 && policy->caller_is_root
-      && prctl (PR_SET_SECUREBITS, SECBIT_NOROOT, 0, 0, 0) < 0)
-    return fail_step (step, "prctl(PR_SET_SECUREBITS)");
+   * later steps may take away. */
+  for (int cap = 0; cap <= capability_last (); cap++)
+    if (!(policy->bounding & ((uint64_t) 1 << cap))
+        && prctl (PR_CAPBSET_DROP, cap, 0, 0, 0) < 0 && errno != EINVAL)
+      return fail_step (step, "prctl(PR_CAPBSET_DROP)");
   if (prctl (PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0 && errno != EINVAL)
     return fail_step (step, "prctl(PR_CAP_AMBIENT_CLEAR_ALL)");
+  if (policy->as_root_would)
+    {
+      /* execve() as uid 0 grants the bounding set, nothing more to do
+       * than to bring the current sets down to it. */
+      cap_t caps = cap_get_proc ();
+      if (caps == NULL || cap_clear_flag (caps, CAP_INHERITABLE) < 0)
+        return fail_step (step, "capget");
+      int r = cap_set_proc (caps);
+      cap_free (caps);
+      return r < 0 ? fail_step (step, "capset") : 0;
+    }
+  /* Any other set: uid 0 must not regain everything at execve(), and a
+   * non-root uid keeps capabilities only as ambient ones. */
+  if (policy->keep != 0 && prctl (PR_SET_SECUREBITS, SECBIT_NOROOT, 0, 0, 0) < 0)
+    return fail_step (step, "prctl(PR_SET_SECUREBITS)");
   if (set_process_caps (policy->keep) < 0)
     return fail_step (step, "capset");
-  /* Ambient capabilities are what survives execve() for a non-root uid. */
   for (int cap = 0; cap <= capability_last (); cap++)
     if ((policy->keep & ((uint64_t) 1 << cap))
         && prctl (PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, cap, 0, 0) < 0)

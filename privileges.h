@@ -10,13 +10,17 @@
 struct cap_policy
 {
   uint64_t keep;          /* bit N: capability N */
-  bool untouched;         /* a root caller keeping everything: change nothing */
-  bool caller_is_root;
+  uint64_t bounding;      /* what the bounding set keeps */
+  bool as_root_would;     /* a root caller keeping its own set: uid 0 gets it back at execve() */
 };
 
-/* bwrap's rules: a root caller starts with every capability, anyone else
- * with none; --cap-add and --cap-drop then apply in order. */
-void cap_policy_decide (const struct plan *plan, bool caller_is_root, struct cap_policy *policy);
+/* The caller's permitted capabilities, read before any namespace. */
+uint64_t caller_permitted_caps (void);
+
+/* bwrap's rules: a root caller starts with the capabilities it has, anyone
+ * else with none; --cap-add and --cap-drop then apply in order. */
+void cap_policy_decide (const struct plan *plan, bool caller_is_root, uint64_t caller_caps,
+                        struct cap_policy *policy);
 /* 0, or -1 with errno and *step naming what failed. */
 int cap_policy_apply (const struct cap_policy *policy, const char **step);
 

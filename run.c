@@ -38,7 +38,7 @@ enter_working_directory (const struct run_setup *setup)
 }
 
 static void
-apply_environment (const struct plan *plan, const char *cwd)
+apply_environment (const struct plan *plan)
 {
   for (size_t i = 0; i < plan->n_env; i++)
     {
@@ -57,8 +57,6 @@ apply_environment (const struct plan *plan, const char *cwd)
           break;
         }
     }
-  /* The shell trusts PWD; it must name where the payload really starts. */
-  setenv ("PWD", cwd, 1);
 }
 
 static char **
@@ -134,11 +132,12 @@ run_payload (const struct run_setup *setup)
   if (plan->block_fd >= 0)
     wait_for_block_fd (plan->block_fd);
   switch_user_namespaces (setup);
-  /* The working directory is looked up before the environment changes, so
-   * that $HOME is the caller's, as it is for bwrap. */
+  /* The environment first: without --chdir, the payload may start in the
+   * $HOME the sandbox is given, as with bwrap. */
+  apply_environment (plan);
   const char *cwd = enter_working_directory (setup);
-  char *cwd_copy = xstrdup (cwd);
-  apply_environment (plan, cwd_copy);
+  /* The shell trusts PWD; it must name where the payload really starts. */
+  setenv ("PWD", cwd, 1);
   if (plan->new_session && setsid () < 0)
     die_errno ("--new-session: setsid");
   restrict_privileges (setup);

@@ -50,6 +50,7 @@ struct sandbox
   struct seccomp_program *seccomp;
   size_t n_seccomp;
   int *lock_fds;
+  uint64_t caller_caps;
 };
 
 /* ---- the command line ---------------------------------------------------- */
@@ -131,6 +132,7 @@ decide (struct sandbox *sb)
                      && (sb->own_pid_ns || plan->n_lock_files > 0
                          || (exit_status_wanted && !sb->watch_outside));
   sb->parent = getppid ();
+  sb->caller_caps = sb->facts.is_root ? caller_permitted_caps () : 0;
   sb->host_proc_dir = -1;
   sb->exec_report = (struct exec_report) { -1, -1 };
 }
@@ -355,7 +357,7 @@ exec_payload (const struct sandbox *sb, const sigset_t *saved_mask)
     .exec_report = &sb->exec_report,
     .host_proc_dir = sb->host_proc_dir,
   };
-  cap_policy_decide (sb->plan, sb->facts.is_root, &run.caps);
+  cap_policy_decide (sb->plan, sb->facts.is_root, sb->caller_caps, &run.caps);
   signals_restore (saved_mask);
   run_payload (&run);
 }

@@ -53,7 +53,7 @@ class Bench:
     def __init__(self, args):
         self.args = args
         self.quick = args.quick
-        self.runs = args.runs or (5 if self.quick else 21)
+        self.runs = args.runs or (3 if self.quick else 21)
         self.startup_runs = args.runs or (5 if self.quick else 41)
         self.mem_runs = 1 if self.quick else 3
         if args.sizes:
@@ -111,6 +111,12 @@ class Bench:
         self.opam_tmp = self.mkdir("opam-tmp", owned=True)
         self.opam_pwd = self.mkdir("opam-pwd", owned=True)
         self.collect_meta(swaddle, bwrap)
+        try:
+            with open(os.path.join(builddir, "meson-info", "intro-buildoptions.json")) as f:
+                o = {x["name"]: x["value"] for x in json.load(f)}
+            self.results["meta"]["swaddle_buildtype"] = f"{o['buildtype']} (-O{o['optimization']})"
+        except (OSError, ValueError, KeyError):
+            self.results["meta"]["swaddle_buildtype"] = "unknown"
 
     def mkdir(self, name, owned=False):
         path = os.path.join(self.work, name)
@@ -139,10 +145,12 @@ class Bench:
                 if line.startswith("model name"):
                     cpu = line.split(":", 1)[1].strip()
                     break
-        commit = sh(["git", "-C", REPO, "rev-parse", "--short", "HEAD"])
-        # --no-optional-locks: status must not touch the index (others work here).
-        dirty = sh(["git", "--no-optional-locks", "-C", REPO, "status", "--porcelain",
-                    "--untracked-files=no"])
+        # The checkout the build directory belongs to (read-only git commands;
+        # --no-optional-locks: status must not even refresh the index).
+        src = os.path.dirname(os.path.dirname(os.path.abspath(swaddle_src)))
+        commit = sh(["git", "-C", src, "rev-parse", "--short", "HEAD"]) or "unknown"
+        dirty = sh(["git", "--no-optional-locks", "-C", src, "status", "--porcelain",
+                    "--untracked-files=no"]) if commit != "unknown" else ""
         with open(swaddle_src, "rb") as f:
             sha = hashlib.sha256(f.read()).hexdigest()[:16]
         self.results["meta"] = {
@@ -201,7 +209,7 @@ class Bench:
         for line in out.splitlines():
             f = line.split("\t")
             if f[0] == "R":
-                res[int(f[2])].append((int(f[3]) / 1e9, f[4], int(f[5])))
+                res[int(f[2])].append((int(f[3]) / 1e9, f[4], int(f[5]), int(f[6]) / 1e6, int(f[7]) / 1e6))
         return res, errors
 
     # ---- schedules ---------------------------------------------------------
@@ -264,7 +272,7 @@ class Bench:
                 warm = {}
                 keep = []
                 for j, i in enumerate(active):
-                    t, status, _ = res[j][0]
+                    t, status = res[j][0][:2]
                     if status == "timeout" and names[i] == "bwrap":
                         why = f"one run exceeded {self.timeout:g} s at N={n}"
                         entry["tools"]["bwrap"] = {"skipped": why, "timed_out": True}
@@ -272,9 +280,9 @@ class Bench:
                         log(f"  {op} N={n}: bwrap exceeded {self.timeout:g} s, skipped from here on")
                         continue
                     if status != "exit:0":
-                        self.fail(f"{names[i]} {op} N={n}: {status}: {errors.strip()[-400:]}")
+                        self.fail(f"{names[i]} {op} N={n}: {status}: {self.last_error(errors)}")
                         entry["tools"][names[i]] = {"failed": status,
-                                                    "stderr": errors.strip()[-400:]}
+                                                    "stderr": self.last_error(errors)}
                         continue
                     warm[i] = t
                     keep.append(i)
@@ -284,7 +292,7 @@ class Bench:
                 slowest = max(warm[i] for i in keep)
                 rounds = self.runs
                 if slowest > SLOW_RUN_S:
-                    rounds = max(MIN_SLOW_RUNS, min(self.runs, int(SLOW_CASE_BUDGET_S / slowest)))
+                    rounds = min(self.runs, max(MIN_SLOW_RUNS, int(SLOW_CASE_BUDGET_S / slowest)))
                 # Fast commands run several times per round so that they still
                 # get at least --runs runs when the slow one gets fewer.
                 repeat = [1 if warm[i] > SLOW_RUN_S else math.ceil(self.runs / rounds)
@@ -311,23 +319,32 @@ class Bench:
             ok = status == "exit:0" and count == str(n)
             out[tool] = {"status": status, "entries": count, "ok": ok}
             if not ok:
-                self.fail(f"check {tool} {op} N={n}: {status}, {count!r} entries in /tmp "
-                          f"(expected {n}): {errors.strip()[-400:]}")
+                self.fail(f"check {tool} {op} N={n}: {status}, {count[:20]!r} entries in /tmp "
+                          f"(expected {n}): {self.last_error(errors)}")
         return out
 
     def summarise(self, runs, errors, label):
-        times = [t for t, s, _ in runs if s == "exit:0"]
-        bad = [s for _, s, _ in runs if s != "exit:0"]
-        d = {"runs": len(times), "median_s": statistics.median(times) if times else None,
+        ok = [r for r in runs if r[1] == "exit:0"]
+        times = [r[0] for r in ok]
+        bad = [r[1] for r in runs if r[1] != "exit:0"]
+        med = lambda xs: statistics.median(xs) if xs else None
+        d = {"runs": len(times), "median_s": med(times),
              "min_s": min(times) if times else None, "max_s": max(times) if times else None,
-             "times_s": times, "maxrss_kb_median": statistics.median([m for _, s, m in runs]) if runs else None}
+             "user_s_median": med([r[3] for r in ok]), "sys_s_median": med([r[4] for r in ok]),
+             "maxrss_kb_median": med([r[2] for r in ok]), "times_s": times}
         if len(times) >= 4:
             q = statistics.quantiles(times, n=4)
             d["q1_s"], d["q3_s"] = q[0], q[2]
         if bad:
             d["failed_runs"] = bad
-            self.fail(f"{label}: {len(bad)} failed runs ({bad[0]}): {errors.strip()[-400:]}")
+            self.fail(f"{label}: {len(bad)} failed runs ({bad[0]}): {self.last_error(errors)}")
         return d
+
+    @staticmethod
+    def last_error(errors):
+        """The last distinct stderr line of a case, for failure messages."""
+        lines = [l for l in errors.strip().splitlines() if l.strip()]
+        return lines[-1][-300:] if lines else "(no stderr)"
 
     def fail(self, msg):
         log("bench: FAILURE: " + msg)
@@ -436,7 +453,7 @@ class Bench:
             for op, n, tools in (("ro-bind", 1000, ("swaddle", "bwrap")),
                                  ("bind-data", 1000, ("swaddle", "bwrap")),
                                  ("ro-bind", max(self.sizes), ("swaddle",))):
-                if n not in self.sizes:
+                if n not in self.sizes or (tools == ("swaddle",) and n == 1000):
                     continue
                 fds = self.op_args(op, n)
                 c = [[self.swaddle if t == "swaddle" else self.bwrap, "--args", "3", "true"] for t in tools]
@@ -460,7 +477,7 @@ class Bench:
             ok = [recs for seq, recs in per_run if status.get((i, seq)) == "exit:0"]
             if len(ok) < len(per_run) or not ok:
                 bad = [status.get((i, seq)) for seq, _ in per_run]
-                self.fail(f"memory {case} {tool}: runs {bad}: {errors.strip()[-300:]}")
+                self.fail(f"memory {case} {tool}: runs {bad}: {self.last_error(errors)}")
                 if not ok:
                     continue
             tool_max = statistics.median([max([h for r, _, h in recs if r == "tool"] or [0]) for recs in ok])
@@ -509,6 +526,7 @@ class Bench:
         p = lines.append
         m = R["meta"]
         p(f"swaddle {m['swaddle_commit']}{' (modified tree)' if m['swaddle_tree_modified'] else ''}"
+          f" {m.get('swaddle_buildtype', '')}"
           f" vs {m['bwrap_version']}; kernel {m['kernel']}, {m['nproc']} CPUs, {m['cpu']};"
           f" load {m['loadavg_before'][0]:.2f} before, {m['loadavg_after'][0]:.2f} after; {m['user']}")
         p("")
@@ -533,7 +551,7 @@ class Bench:
         for op, why in skipped.items():
             p(f"  bwrap {op}: {why}; larger N not run")
         few = [(e["op"], e["n"], t, e["tools"][t]["runs"]) for e in R["scaling"] for t in e["tools"]
-               if e["tools"][t].get("runs", 10 ** 9) < 20 and not self.quick]
+               if e["tools"][t].get("runs", 10 ** 9) < self.runs]
         for op, n, t, r in few:
             p(f"  {t} {op} N={n}: only {r} runs (one run takes > {SLOW_RUN_S:g} s)")
         p("")
@@ -561,7 +579,10 @@ class Bench:
         p("== Start-up: median wall time (ms) ==")
         floor_u = next(e for e in R["startup"] if e["case"] == "floor-unshare")["tools"]["floor"]["median_s"]
         floor_t = next(e for e in R["startup"] if e["case"] == "floor-true")["tools"]["floor"]["median_s"]
-        p(f"{'case':<13}{'opts':>5} {'swaddle':>9} {'bwrap':>9} {'ratio':>7} {'sw-unshare':>11}  runs")
+        p(f"{'case':<13}{'opts':>5} {'swaddle':>9} {'bwrap':>9} {'ratio':>7} {'sw-unshare':>11}"
+          f"  {'cpu u+s: swaddle':>16} {'bwrap':>11}  runs")
+        cpu = lambda t: (f"{t['user_s_median'] * 1e3:.1f}+{t['sys_s_median'] * 1e3:.1f}"
+                         if t.get("user_s_median") is not None else "-")
         for e in R["startup"]:
             if e["case"].startswith("floor"):
                 continue
@@ -570,10 +591,17 @@ class Bench:
             ss = f"{s * 1e3:9.3f}" if s else f"{'FAILED':>9}"
             bs = f"{b * 1e3:9.3f}" if b else f"{'FAILED':>9}"
             d = f"{(s - floor_u) * 1e3:+11.3f}" if s and floor_u else " " * 11
-            p(f"{e['case']:<13}{e['options']:>5} {ss} {bs} {ratio} {d}  "
-              f"{e['tools']['swaddle']['runs']}/{e['tools']['bwrap']['runs']}")
-        p(f"{'floor: unshare -r true':<29} {floor_u * 1e3:9.3f}" if floor_u else "floor: unshare -r true FAILED")
-        p(f"{'floor: true':<29} {floor_t * 1e3:9.3f}" if floor_t else "floor: true FAILED")
+            p(f"{e['case']:<13}{e['options']:>5} {ss} {bs} {ratio} {d}"
+              f"  {cpu(e['tools']['swaddle']):>16} {cpu(e['tools']['bwrap']):>11}"
+              f"  {e['tools']['swaddle']['runs']}/{e['tools']['bwrap']['runs']}")
+        for key, name in (("floor-unshare", "floor: unshare -r true"), ("floor-true", "floor: true")):
+            t = next(e for e in R["startup"] if e["case"] == key)["tools"]["floor"]
+            if t["median_s"]:
+                p(f"{name:<29} {t['median_s'] * 1e3:9.3f} {'':>30}{cpu(t):>16}")
+            else:
+                p(f"{name:<29} FAILED")
+        p("  (ms; ratio = swaddle/bwrap; sw-unshare = swaddle minus `unshare -r true`; cpu = median"
+          " user+system CPU ms of the whole process tree)")
         p("")
         p("== Memory: peak RSS (VmHWM, kB) of the tool's own processes; payload separately ==")
         p(f"{'case':<20}{'tool':<8} {'max':>7} {'sum':>7} {'procs':>5} {'payload':>8}   ratio(max) ratio(sum) sw/bw")
@@ -691,7 +719,7 @@ def main():
                     help="CI smoke run: N=10,100, 5 runs, < 15 s; outputs go to " + QUICK_OUT)
     ap.add_argument("builddir", nargs="?", default=os.path.join(REPO, "build"),
                     help="meson build directory holding swaddle (default: build/)")
-    ap.add_argument("--runs", type=int, help="runs per case (default 21; 41 for start-up; 5 with --quick)")
+    ap.add_argument("--runs", type=int, help="runs per case (default 21; 41 for start-up; 3 and 5 with --quick)")
     ap.add_argument("--sizes", help="comma-separated N list (default 100,1000,3000,10000)")
     ap.add_argument("--timeout", type=float, default=30.0,
                     help="a tool whose single run exceeds this many seconds is skipped for larger N")

@@ -23,11 +23,14 @@
  *   sched I I I ...      the runs, as command numbers, in order
  *
  * Output lines (TAB-separated):
- *   R SEQ CMD WALL_NS STATUS MAXRSS_KB     (time mode; STATUS exit:N, sig:N,
- *                                           timeout; MAXRSS is wait4's
- *                                           ru_maxrss: the largest single
- *                                           process of the tree, like
- *                                           /usr/bin/time %M)
+ *   R SEQ CMD WALL_NS STATUS MAXRSS_KB UTIME_US STIME_US
+ *                                          (time mode; STATUS exit:N, sig:N,
+ *                                           timeout; the rest is wait4's
+ *                                           rusage of the tree: ru_maxrss is
+ *                                           the largest single process, like
+ *                                           /usr/bin/time %M, user and system
+ *                                           CPU time are summed over every
+ *                                           process that was waited for)
  *   M SEQ CMD PID ROLE COMM HWM_KB         (mem mode; ROLE is tool for the
  *                                           command's own image, payload for
  *                                           anything it executed)
@@ -306,8 +309,10 @@ static void time_mode (void)
       if (to)
         kill (-pid, SIGKILL);   /* leftovers of the group, if any */
       format_status (status, sizeof status, st, to);
-      printf ("R\t%d\t%d\t%lld\t%s\t%ld\n", s, sched[s], (long long) (t1 - t0),
-              status, ru.ru_maxrss);
+      printf ("R\t%d\t%d\t%lld\t%s\t%ld\t%lld\t%lld\n", s, sched[s], (long long) (t1 - t0),
+              status, ru.ru_maxrss,
+              (long long) ru.ru_utime.tv_sec * 1000000 + ru.ru_utime.tv_usec,
+              (long long) ru.ru_stime.tv_sec * 1000000 + ru.ru_stime.tv_usec);
       fflush (stdout);
     }
 }

@@ -36,6 +36,7 @@
 : "${SW_REFERENCE:=/usr/bin/bwrap}"
 : "${SW_TEST_TIMEOUT:=90}"
 SW_UID=$(id -u)
+# shellcheck disable=SC2034 # for the tests
 SW_GID=$(id -g)
 read -r -a SW_WRAP_ARGV <<< "${SW_WRAP:-}"
 # The full command that starts a sandbox, for places where a function won't
@@ -362,6 +363,7 @@ minroot_args() {
   done
 }
 
+# shellcheck disable=SC2034 # ROOT, HERE and MARKER are for the tests
 sw_prepare_test() {
   SW_TEST_DIR=$(mktemp -d "${TMPDIR:-/tmp}/swaddle-test.XXXXXX") || exit 1
   SW_SCRATCH=$(mktemp -d "${TMPDIR:-/tmp}/swaddle-scratch.XXXXXX") || exit 1

@@ -1,5 +1,7 @@
 #!/bin/bash
 # The command line: help, version, usage errors, `--`, `--args`, bad values.
+# shellcheck disable=SC2016 # payload scripts are single-quoted on purpose
+# shellcheck source=SCRIPTDIR/../lib.sh
 . "${BASH_SOURCE[0]%/*}/../lib.sh"
 
 readonly USAGE_TAIL='[OPTIONS...] [--] COMMAND [ARGS...]'
@@ -18,7 +20,7 @@ test_help_lists_the_options() {
   for option in --args --unshare-all --bind --ro-bind --dev-bind --tmpfs --proc --dev \
     --symlink --perms --size --chdir --setenv --clearenv --new-session \
     --die-with-parent --as-pid-1; do
-    assert_match "$OUT" "(^|[[:space:]])$option[[:space:]]" "--help output"
+    assert_match "$OUT" "(^|[[:space:]])${option}[[:space:]]" "--help output"
   done
 }
 
@@ -114,6 +116,12 @@ test_bad_uid_and_gid_are_rejected() {
   bad_value_case uid --unshare-user --uid -1
   bad_value_case gid --unshare-user --gid abc
   bad_value_case gid --unshare-user --gid ""
+}
+
+test_uid_out_of_range_is_rejected() {
+  skip_if_bwrap "0.8 accepts --uid 99999999999 and truncates it to 1215752191"
+  bad_value_case uid --unshare-user --uid 99999999999
+  bad_value_case gid --unshare-user --gid 4294967296
 }
 
 test_bad_perms_are_rejected() {

@@ -1,6 +1,8 @@
 #!/bin/bash
 # Namespaces: identities, user namespace maps, one test per --unshare-* option,
 # the loopback of a new network namespace, the hostname.
+# shellcheck disable=SC2016 # payload scripts are single-quoted on purpose
+# shellcheck source=SCRIPTDIR/../lib.sh
 . "${BASH_SOURCE[0]%/*}/../lib.sh"
 
 # --- identity ------------------------------------------------------------------

@@ -1,6 +1,8 @@
 #!/bin/bash
 # Bind mounts: per-mount flags, read-only reaching submounts, -try forms,
 # missing sources, file binds, --remount-ro, ordering, created parents.
+# shellcheck disable=SC2016 # payload scripts are single-quoted on purpose
+# shellcheck source=SCRIPTDIR/../lib.sh
 . "${BASH_SOURCE[0]%/*}/../lib.sh"
 
 # Payload: print "wrote" if FILE could be written (to stdout), else the

@@ -1,6 +1,8 @@
 #!/bin/bash
 # Filesystem operations: --tmpfs, --dir, --file, --bind-data, --ro-bind-data,
 # --symlink, --chmod, --perms, --size, --mqueue.
+# shellcheck disable=SC2016 # payload scripts are single-quoted on purpose
+# shellcheck source=SCRIPTDIR/../lib.sh
 . "${BASH_SOURCE[0]%/*}/../lib.sh"
 
 # Payload: "PATH MODE" for each argument.
@@ -155,6 +157,13 @@ test_symlink_over_a_directory_is_rejected() {
 test_chmod_changes_modes() {
   assert_modes $'/tmp 1777\n/tmp/d 700\n/tmp/f 444' "${ROOT[@]}" --dir /tmp/d --file 3 /tmp/f \
     --chmod 0700 /tmp/d --chmod 1777 /tmp --chmod 0444 /tmp/f 3< /dev/null
+}
+
+test_chmod_through_a_bind_changes_the_host_directory() {
+  mkdir src
+  chmod 755 src
+  assert_success sw "${ROOT[@]}" --bind "$PWD/src" /tmp/b --chmod 0711 /tmp/b true
+  assert_file_mode 0711 src
 }
 
 test_chmod_of_a_missing_path_is_rejected() {

@@ -1,5 +1,7 @@
 #!/bin/bash
 # --proc and --dev.
+# shellcheck disable=SC2016 # payload scripts are single-quoted on purpose
+# shellcheck source=SCRIPTDIR/../lib.sh
 . "${BASH_SOURCE[0]%/*}/../lib.sh"
 
 # --- proc ------------------------------------------------------------------------

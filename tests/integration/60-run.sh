@@ -1,6 +1,8 @@
 #!/bin/bash
 # Running the payload: cwd, environment, session, parent death, pid 1 and the
 # reaper, exit status, signals, no_new_privs and capabilities, exec failures.
+# shellcheck disable=SC2016 # payload scripts are single-quoted on purpose
+# shellcheck source=SCRIPTDIR/../lib.sh
 . "${BASH_SOURCE[0]%/*}/../lib.sh"
 
 # Payload: "PWD-ACCORDING-TO-THE-KERNEL PWD-VARIABLE".
@@ -71,6 +73,12 @@ test_pwd_variable_is_the_real_cwd() {
   assert_eq /usr "$OUT" "PWD after --setenv PWD"
   assert_status 0 sw --ro-bind / / --chdir /usr --unsetenv PWD printenv PWD
   assert_eq /usr "$OUT" "PWD after --unsetenv PWD"
+}
+
+test_environment_and_cwd_match_bwrap() {
+  assert_same_as_bwrap --ro-bind / / --clearenv --setenv A 1 --setenv B 2 --unsetenv A /usr/bin/env
+  assert_same_as_bwrap "${MINROOT[@]}" --chdir /etc sh -c 'pwd; echo "$PWD"'
+  assert_same_as_bwrap "${MINROOT[@]}" sh -c 'pwd; echo "$PWD"'
 }
 
 # --- session, parent death -----------------------------------------------------------

@@ -1,5 +1,7 @@
 #!/bin/bash
 # The "Done when" cases of issue 2.
+# shellcheck disable=SC2016 # payload scripts are single-quoted on purpose
+# shellcheck source=SCRIPTDIR/../lib.sh
 . "${BASH_SOURCE[0]%/*}/../lib.sh"
 
 test_unshare_all_read_only_root() {
