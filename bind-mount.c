@@ -1,5 +1,6 @@
 /* swaddle: mounts through the new mount API, or mount(2) where it is missing. */
 #include "bind-mount.h"
+#include "mount-legacy.h"
 #include "utils.h"
 
 #include <fcntl.h>
@@ -8,11 +9,10 @@
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
-#include <sys/statvfs.h>
 #include <sys/syscall.h>
 
 static bool use_new_api;
-static const char *host_proc = "/proc";
+static int staging_dir = -1;
 
 /* ---- raw system calls (glibc 2.36 wraps some, not all) ---------------- */
 
@@ -94,9 +94,16 @@ mount_api_name (void)
 }
 
 void
-mount_set_host_proc (const char *proc_path)
+mount_set_staging_dir (int dir_fd)
 {
-  host_proc = proc_path;
+  staging_dir = dir_fd;
+}
+
+const char *
+proc_fd_path (int fd, char *buf, size_t size)
+{
+  snprintf (buf, size, "/proc/self/fd/%d", fd);
+  return buf;
 }
 
 /* ---- flag translation ------------------------------------------------- */
@@ -108,15 +115,6 @@ to_mount_attr (unsigned flags)
          | ((flags & MOUNT_NOSUID) ? MOUNT_ATTR_NOSUID : 0)
          | ((flags & MOUNT_NODEV) ? MOUNT_ATTR_NODEV : 0)
          | ((flags & MOUNT_NOEXEC) ? MOUNT_ATTR_NOEXEC : 0);
-}
-
-static unsigned long
-to_ms_flags (unsigned flags)
-{
-  return ((flags & MOUNT_RDONLY) ? MS_RDONLY : 0)
-         | ((flags & MOUNT_NOSUID) ? MS_NOSUID : 0)
-         | ((flags & MOUNT_NODEV) ? MS_NODEV : 0)
-         | ((flags & MOUNT_NOEXEC) ? MS_NOEXEC : 0);
 }
 
 /* ---- the new mount API -------------------------------------------------- */
@@ -163,181 +161,6 @@ new_fs_at (const char *fstype, const struct fs_param *params, size_t n_params,
   return steal_fd (&mnt);
 }
 
-static int
-new_bind_at (int src_fd, int dest_fd, unsigned flags, bool recursive, const char **call)
-{
-  unsigned tree_flags = OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH
-                        | (recursive ? AT_RECURSIVE : 0);
-  autoclose int tree = sys_open_tree (src_fd, "", tree_flags);
-  if (tree < 0)
-    return fail_with (call, "open_tree");
-  /* Set the flags on the detached copy, before anyone can see it. */
-  struct mount_attr attr = { .attr_set = to_mount_attr (flags) };
-  if (attr.attr_set != 0
-      && sys_mount_setattr (tree, "", AT_EMPTY_PATH | (recursive ? AT_RECURSIVE : 0), &attr) < 0)
-    return fail_with (call, "mount_setattr");
-  return new_attach (tree, dest_fd, "", call);
-}
-
-/* ---- mount(2) ----------------------------------------------------------- */
-
-const char *
-host_proc_fd_path (int fd, char *buf, size_t size)
-{
-  snprintf (buf, size, "%s/self/fd/%d", host_proc, fd);
-  return buf;
-}
-
-static char *
-join_params (const struct fs_param *params, size_t n_params)
-{
-  size_t len = 1;
-  for (size_t i = 0; i < n_params; i++)
-    len += strlen (params[i].key) + (params[i].value ? strlen (params[i].value) + 1 : 0) + 1;
-  char *out = xmalloc (len);
-  char *p = out;
-  *p = '\0';
-  for (size_t i = 0; i < n_params; i++)
-    p += sprintf (p, "%s%s%s%s", i ? "," : "", params[i].key,
-                  params[i].value ? "=" : "", params[i].value ? params[i].value : "");
-  return out;
-}
-
-/* The flags a remount must keep: the kernel refuses to clear flags that
- * were locked when the mount came from a more privileged namespace. */
-static unsigned long
-kept_ms_flags (const char *path)
-{
-  struct statvfs st;
-  if (statvfs (path, &st) < 0)
-    return 0;
-  unsigned long kept = 0;
-  static const struct { unsigned long st, ms; } map[] = {
-    { ST_RDONLY, MS_RDONLY }, { ST_NOSUID, MS_NOSUID }, { ST_NODEV, MS_NODEV },
-    { ST_NOEXEC, MS_NOEXEC }, { ST_NOATIME, MS_NOATIME },
-    { ST_NODIRATIME, MS_NODIRATIME }, { ST_RELATIME, MS_RELATIME },
-  };
-  for (size_t i = 0; i < N_ELEMENTS (map); i++)
-    if (st.f_flag & map[i].st)
-      kept |= map[i].ms;
-  return kept;
-}
-
-static int
-legacy_remount (const char *path, unsigned long ms_flags, const char **call)
-{
-  if (mount (NULL, path, NULL, MS_BIND | MS_REMOUNT | ms_flags | kept_ms_flags (path), NULL) < 0)
-    return fail_with (call, "mount(MS_REMOUNT)");
-  return 0;
-}
-
-/* The path of fd as the current root sees it. */
-static char *
-fd_current_path (int fd)
-{
-  char link[64], target[4096];
-  ssize_t n = readlink (host_proc_fd_path (fd, link, sizeof link), target, sizeof target - 1);
-  if (n < 0)
-    return NULL;
-  target[n] = '\0';
-  return xstrdup (target);
-}
-
-/* mountinfo escapes space, tab, newline and backslash as \ooo. */
-static void
-unescape_octal (char *s)
-{
-  char *out = s;
-  for (char *in = s; *in; )
-    {
-      if (in[0] == '\\' && in[1] >= '0' && in[1] <= '3' && in[2] >= '0' && in[2] <= '7'
-          && in[3] >= '0' && in[3] <= '7')
-        {
-          *out++ = (char) (((in[1] - '0') << 6) | ((in[2] - '0') << 3) | (in[3] - '0'));
-          in += 4;
-        }
-      else
-        *out++ = *in++;
-    }
-  *out = '\0';
-}
-
-static bool
-is_under (const char *path, const char *top)
-{
-  size_t n = strlen (top);
-  if (strcmp (top, "/") == 0)
-    return true;
-  return strncmp (path, top, n) == 0 && (path[n] == '\0' || path[n] == '/');
-}
-
-/* mount(2) sets flags one mount at a time: find the submounts of top in
- * mountinfo.  Only this fallback reads the mount table. */
-static int
-legacy_remount_tree (const char *top, unsigned long ms_flags, const char **call)
-{
-  char path[256];
-  snprintf (path, sizeof path, "%s/self/mountinfo", host_proc);
-  autoclose int fd = open (path, O_RDONLY | O_CLOEXEC);
-  if (fd < 0)
-    return fail_with (call, "open(/proc/self/mountinfo)");
-  autofree char *table = NULL;
-  size_t len;
-  if (read_all (fd, &table, &len) < 0)
-    return fail_with (call, "read(/proc/self/mountinfo)");
-
-  for (char *line = table, *next; line && *line; line = next)
-    {
-      next = strchr (line, '\n');
-      if (next)
-        *next++ = '\0';
-      /* id parent major:minor root mountpoint ... */
-      char *field = line;
-      for (int i = 0; i < 4 && field; i++)
-        {
-          field = strchr (field, ' ');
-          if (field)
-            field++;
-        }
-      if (field == NULL)
-        continue;
-      char *end = strchr (field, ' ');
-      if (end)
-        *end = '\0';
-      unescape_octal (field);
-      if (is_under (field, top) && legacy_remount (field, ms_flags, call) < 0)
-        return -1;
-    }
-  return 0;
-}
-
-static int
-legacy_fs_at (const char *fstype, const struct fs_param *params, size_t n_params,
-              unsigned flags, const char *dest, const char **call)
-{
-  autofree char *data = join_params (params, n_params);
-  if (mount (fstype, dest, fstype, to_ms_flags (flags), data) < 0)
-    return fail_with (call, "mount");
-  return 0;
-}
-
-static int
-legacy_bind_at (int src_fd, int dest_fd, unsigned flags, bool recursive, const char **call)
-{
-  char src[64], dest[64];
-  if (mount (host_proc_fd_path (src_fd, src, sizeof src), host_proc_fd_path (dest_fd, dest, sizeof dest), NULL,
-             MS_BIND | (recursive ? MS_REC : 0), NULL) < 0)
-    return fail_with (call, "mount(MS_BIND)");
-  if (flags == 0)
-    return 0;
-  autofree char *top = fd_current_path (dest_fd);
-  if (top == NULL)
-    return fail_with (call, "readlink(/proc/self/fd)");
-  if (!recursive)
-    return legacy_remount (top, to_ms_flags (flags), call);
-  return legacy_remount_tree (top, to_ms_flags (flags), call);
-}
-
 /* ---- the interface ---------------------------------------------------- */
 
 int
@@ -381,15 +204,66 @@ mount_fs_at (const char *fstype, const struct fs_param *params, size_t n_params,
       return mnt < 0 ? -1 : 0;
     }
   char dest[64];
-  return legacy_fs_at (fstype, params, n_params, flags, host_proc_fd_path (dest_fd, dest, sizeof dest), call);
+  return legacy_fs_at (fstype, params, n_params, flags, proc_fd_path (dest_fd, dest, sizeof dest), call);
+}
+
+int
+mount_tree_clone (int dirfd, const char *path, unsigned flags, bool recursive,
+                  struct mount_tree *tree, const char **call)
+{
+  unsigned at_empty = path[0] ? 0 : AT_EMPTY_PATH;
+  *tree = (struct mount_tree) { -1, flags, recursive };
+  if (!use_new_api)
+    {
+      tree->fd = at_empty ? fcntl (dirfd, F_DUPFD_CLOEXEC, 3) : openat (dirfd, path, O_PATH | O_CLOEXEC);
+      return tree->fd < 0 ? fail_with (call, "open") : 0;
+    }
+  tree->fd = sys_open_tree (dirfd, path, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | at_empty
+                                         | (recursive ? AT_RECURSIVE : 0));
+  if (tree->fd < 0)
+    return fail_with (call, "open_tree");
+  /* The flags go on the detached copy, before anyone can see it. */
+  struct mount_attr attr = { .attr_set = to_mount_attr (flags) };
+  if (attr.attr_set != 0
+      && sys_mount_setattr (tree->fd, "", AT_EMPTY_PATH | (recursive ? AT_RECURSIVE : 0), &attr) < 0)
+    {
+      mount_tree_release (tree);
+      return fail_with (call, "mount_setattr");
+    }
+  return 0;
+}
+
+bool
+mount_tree_is_dir (const struct mount_tree *tree)
+{
+  struct stat st;
+  return fstat (tree->fd, &st) == 0 && S_ISDIR (st.st_mode);
+}
+
+int
+mount_tree_attach (const struct mount_tree *tree, int dest_fd, const char **call)
+{
+  if (use_new_api)
+    return new_attach (tree->fd, dest_fd, "", call);
+  return legacy_attach_tree (tree, staging_dir, dest_fd, call);
+}
+
+void
+mount_tree_release (struct mount_tree *tree)
+{
+  close_fd_ptr (&tree->fd);
+  tree->fd = -1;
 }
 
 int
 mount_bind_at (int src_fd, int dest_fd, unsigned flags, bool recursive, const char **call)
 {
-  if (use_new_api)
-    return new_bind_at (src_fd, dest_fd, flags, recursive, call);
-  return legacy_bind_at (src_fd, dest_fd, flags, recursive, call);
+  struct mount_tree tree;
+  if (mount_tree_clone (src_fd, "", flags, recursive, &tree, call) < 0)
+    return -1;
+  int r = mount_tree_attach (&tree, dest_fd, call);
+  mount_tree_release (&tree);
+  return r;
 }
 
 int
@@ -402,10 +276,8 @@ mount_remount_readonly (int dest_fd, const char **call)
         return fail_with (call, "mount_setattr(MOUNT_ATTR_RDONLY)");
       return 0;
     }
-  autofree char *path = fd_current_path (dest_fd);
-  if (path == NULL)
-    return fail_with (call, "readlink(/proc/self/fd)");
-  return legacy_remount (path, MS_RDONLY, call);
+  char path[64];
+  return legacy_remount (proc_fd_path (dest_fd, path, sizeof path), MS_RDONLY, call);
 }
 
 int

@@ -27,11 +27,12 @@ void mount_api_init (void);
 bool mount_api_is_new (void);
 const char *mount_api_name (void);
 
-/* Where the mount(2) path finds the host's procfs once the host root has
- * moved (for /proc/self/fd/N and /proc/self/mountinfo). */
-void mount_set_host_proc (const char *proc_path);
-/* "<host proc>/self/fd/N": a path the kernel resolves to fd's file. */
-const char *host_proc_fd_path (int fd, char *buf, size_t size);
+/* "/proc/self/fd/N": a path the kernel resolves to fd's file. */
+const char *proc_fd_path (int fd, char *buf, size_t size);
+
+/* A directory of swaddle's own where the mount(2) path prepares a bind
+ * before moving it into place. */
+void mount_set_staging_dir (int dir_fd);
 
 /* Each returns 0 (or a descriptor) on success, or -1 with errno set and
  * *call naming the system call that failed. */
@@ -47,6 +48,21 @@ int mount_tmpfs_over_root (const struct fs_param *params, size_t n_params,
 /* A new instance of fstype mounted on dest_fd. */
 int mount_fs_at (const char *fstype, const struct fs_param *params, size_t n_params,
                  unsigned flags, int dest_fd, const char **call);
+
+/* A copy of the mount tree at path (relative to dirfd; "" for dirfd
+ * itself), with flags set on every mount of it, ready to attach. */
+struct mount_tree
+{
+  int fd;             /* new API: the detached copy; mount(2): the source (O_PATH) */
+  unsigned flags;
+  bool recursive;
+};
+
+int mount_tree_clone (int dirfd, const char *path, unsigned flags, bool recursive,
+                      struct mount_tree *tree, const char **call);
+bool mount_tree_is_dir (const struct mount_tree *tree);
+int mount_tree_attach (const struct mount_tree *tree, int dest_fd, const char **call);
+void mount_tree_release (struct mount_tree *tree);
 
 /* Bind src_fd on dest_fd, with flags applied to every mount of the tree. */
 int mount_bind_at (int src_fd, int dest_fd, unsigned flags, bool recursive, const char **call);

@@ -39,10 +39,8 @@ parent_mode_for (int perms)
   return mode;
 }
 
-/* Split a copy of path into its parent and last component, ignoring
- * trailing slashes: "/a/b/" gives "/a" and "b"; "/" gives "/" and "". */
-static void
-split_last (char *copy, char **parent, char **name)
+void
+path_split_last (char *copy, char **parent, char **name)
 {
   size_t len = strlen (copy);
   while (len > 1 && copy[len - 1] == '/')
@@ -71,7 +69,7 @@ open_parent (int root_fd, const char *path, mode_t parent_mode, char **name_out,
 {
   char *copy = xstrdup (path);
   char *parent, *name;
-  split_last (copy, &parent, &name);
+  path_split_last (copy, &parent, &name);
   int fd = ensure_dir (root_fd, parent, parent_mode, parent_mode);
   if (fd < 0)
     {

@@ -25,6 +25,10 @@ int ensure_mount_point (int root_fd, const char *path, bool want_dir, mode_t par
  * name is "". */
 int open_parent (int root_fd, const char *path, mode_t parent_mode, char **name_out, char **copy_out);
 
+/* Split a copy of path into its parent and last component, ignoring
+ * trailing slashes: "/a/b/" gives "/a" and "b"; "/" gives "/" and "". */
+void path_split_last (char *copy, char **parent, char **name);
+
 /* The mode parents get: 0755, less the group and other bits that perms
  * withholds from the thing being created. */
 mode_t parent_mode_for (int perms);

@@ -1,12 +1,14 @@
 /* swaddle: executing the plan's filesystem operations into a new root.
  *
- * The layout while building:
- *   /          a private tmpfs (the "base"), stacked on the caller's root
- *   /oldroot   the caller's root, where bind sources are found
- *   /newroot   a tmpfs that becomes the sandbox's "/"
- * Sources are resolved inside /oldroot, destinations inside /newroot,
- * both by descriptor.  At the end /oldroot is detached and /newroot made
- * the root; the base goes with it. */
+ * The layout while building, in the sandbox's mount namespace:
+ *   base            a private tmpfs, stacked on the caller's root
+ *   base/oldroot    the caller's root
+ *   base/newroot    a tmpfs that becomes the sandbox's "/"
+ * While the plan runs, the process is chroot'ed into the caller's root and
+ * sits in the caller's working directory, so bind sources mean exactly
+ * what they mean to the caller (relative paths, symlinks, /proc/self/fd);
+ * destinations are resolved inside newroot by descriptor.  At the end the
+ * old root is detached and newroot made "/"; the base goes with it. */
 #include "setup-fs.h"
 #include "bind-mount.h"
 #include "resolve.h"
@@ -24,12 +26,15 @@ struct fs_context
 {
   const struct fs_setup *setup;
   struct setup_failure *failure;
-  int base_fd;          /* "/" while building */
-  int host_fd;          /* "/oldroot" */
-  int root_fd;          /* the top mount on "/newroot" */
+  int base_fd;          /* the staging tmpfs */
+  int root_fd;          /* the top mount on base/newroot */
   dev_t root_dev;
   ino_t root_ino;
   unsigned n_data_files;
+  /* The parent directory of the last mount point created: long runs of
+   * binds side by side resolve it once. */
+  char *parent_path;
+  int parent_fd;
 };
 
 /* ---- failures --------------------------------------------------------- */
@@ -100,33 +105,12 @@ after_mount_on (struct fs_context *ctx, int dest_fd)
 
 /* ---- sources on the host -------------------------------------------- */
 
+/* The process sits in the caller's root and working directory: a plain
+ * lookup is the caller's own. */
 static int
-open_host_path (struct fs_context *ctx, const char *source)
+open_host_path (const char *source)
 {
-  autofree char *absolute = NULL;
-  if (source[0] != '/')
-    {
-      if (ctx->setup->host_cwd == NULL)
-        {
-          errno = ENOENT;
-          return -1;
-        }
-      absolute = xasprintf ("%s/%s", ctx->setup->host_cwd, source);
-      source = absolute;
-    }
-  /* Inside /oldroot, so the host's absolute symlinks mean what they mean
-   * on the host.  Magic links (/proc/self/fd/N) are the caller's own
-   * choice here and allowed. */
-  int fd = resolve_in_root (ctx->host_fd, source, 0, true);
-  if (fd < 0 && errno == EXDEV)
-    {
-      /* A magic link crossing mounts is refused under RESOLVE_IN_ROOT;
-       * the kernel resolves it correctly by itself. */
-      while (*source == '/')
-        source++;
-      fd = openat (ctx->host_fd, source, O_PATH | O_CLOEXEC);
-    }
-  return fd;
+  return open (source, O_PATH | O_CLOEXEC);
 }
 
 static bool
@@ -134,6 +118,66 @@ fd_is_dir (int fd)
 {
   struct stat st;
   return fstat (fd, &st) == 0 && S_ISDIR (st.st_mode);
+}
+
+/* ---- mount points ---------------------------------------------------- */
+
+static void
+forget_parent (struct fs_context *ctx)
+{
+  free (ctx->parent_path);
+  ctx->parent_path = NULL;
+  close_fd_ptr (&ctx->parent_fd);
+  ctx->parent_fd = -1;
+}
+
+static int
+parent_dir (struct fs_context *ctx, const char *parent, mode_t parent_mode)
+{
+  if (ctx->parent_path && strcmp (ctx->parent_path, parent) == 0)
+    return ctx->parent_fd;
+  forget_parent (ctx);
+  ctx->parent_fd = ensure_dir (ctx->root_fd, parent, parent_mode, parent_mode);
+  if (ctx->parent_fd >= 0)
+    ctx->parent_path = xstrdup (parent);
+  return ctx->parent_fd;
+}
+
+static int
+create_entry (int parent_fd, const char *name, bool dir)
+{
+  if (dir)
+    return mkdirat (parent_fd, name, 0755);
+  autoclose int fd = openat (parent_fd, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0444);
+  return fd < 0 ? -1 : 0;
+}
+
+/* Somewhere to mount source_fd's kind of file at dest: a new directory or
+ * empty file (*fresh), or what is already there. */
+static int
+make_mount_point (struct fs_context *ctx, const char *dest, int source_fd, mode_t parent_mode, bool *fresh)
+{
+  autofree char *copy = xstrdup (dest);
+  char *parent, *name;
+  path_split_last (copy, &parent, &name);
+  *fresh = false;
+  if (*name == '\0')
+    return resolve_in_root (ctx->root_fd, dest, 0, false);
+
+  int parent_fd = parent_dir (ctx, parent, parent_mode);
+  if (parent_fd < 0)
+    return -1;
+  if (create_entry (parent_fd, name, fd_is_dir (source_fd)) == 0)
+    {
+      /* Just made by us, in a directory we hold: no symlink to follow. */
+      int fd = openat (parent_fd, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+      *fresh = fd >= 0;
+      if (fd >= 0)
+        return fd;
+    }
+  else if (errno != EEXIST)
+    return -1;
+  return resolve_in_root (ctx->root_fd, dest, 0, false);
 }
 
 /* ---- operations ------------------------------------------------------- */
@@ -146,22 +190,35 @@ bind_mount_flags (unsigned bind_flags)
          | ((bind_flags & BIND_READONLY) ? MOUNT_RDONLY : 0);
 }
 
+/* After a mount on what was already there: it may hide the cached
+ * parent, or be the root itself. */
+static int
+after_mount_on_existing (struct fs_context *ctx, int dest_fd)
+{
+  forget_parent (ctx);
+  return after_mount_on (ctx, dest_fd);
+}
+
 static int
 op_bind (struct fs_context *ctx, const struct op *op)
 {
   const char *call = NULL;
-  autoclose int src = open_host_path (ctx, op->source);
-  if (src < 0 && errno == ENOENT && (op->bind_flags & BIND_TRY))
-    return 0;
-  if (src < 0)
-    return failf (ctx, NULL, "Can't find source path %s: %s", op->source, strerror (errno));
-
-  autoclose int dest = ensure_mount_point (ctx->root_fd, op->dest, fd_is_dir (src), 0755);
-  if (dest < 0)
-    return fail_op (ctx, op, "creating the mount point", NULL);
-  if (mount_bind_at (src, dest, bind_mount_flags (op->bind_flags), true, &call) < 0)
-    return fail_op (ctx, op, call, op->dest);
-  return after_mount_on (ctx, dest);
+  bool fresh;
+  struct mount_tree tree;
+  if (mount_tree_clone (AT_FDCWD, op->source, bind_mount_flags (op->bind_flags), true, &tree, &call) < 0)
+    {
+      if (errno == ENOENT && (op->bind_flags & BIND_TRY))
+        return 0;
+      if (errno == ENOENT || errno == ENOTDIR || errno == EACCES || errno == ELOOP)
+        return failf (ctx, NULL, "Can't find source path %s: %s", op->source, strerror (errno));
+      return fail_op (ctx, op, call, NULL);
+    }
+  autoclose int dest = make_mount_point (ctx, op->dest, tree.fd, 0755, &fresh);
+  int r = dest < 0 ? fail_op (ctx, op, "creating the mount point", NULL)
+          : mount_tree_attach (&tree, dest, &call) < 0 ? fail_op (ctx, op, call, NULL)
+          : fresh ? 0 : after_mount_on_existing (ctx, dest);
+  mount_tree_release (&tree);
+  return r;
 }
 
 static int
@@ -244,7 +301,7 @@ op_proc (struct fs_context *ctx, const struct op *op)
       /* A fresh procfs needs a pid namespace the sandbox owns: show the
        * caller's, as it is. */
       const char *call = NULL;
-      autoclose int src = open_host_path (ctx, "/proc");
+      autoclose int src = open_host_path ("/proc");
       autoclose int dest = ensure_dir (ctx->root_fd, op->dest, 0755, 0755);
       if (src < 0)
         return fail_op (ctx, op, "opening the host's /proc", "/proc");
@@ -274,7 +331,7 @@ bind_dev_node (struct fs_context *ctx, const struct op *op, int dev, const char 
   const char *call = NULL;
   char host_path[64];
   snprintf (host_path, sizeof host_path, "/dev/%s", name);
-  autoclose int src = resolve_in_root (ctx->host_fd, host_path, 0, false);
+  autoclose int src = open_host_path (host_path);
   if (src < 0)
     return fail_op (ctx, op, "opening the host's device", host_path);
   autoclose int file = openat (dev, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0444);
@@ -410,7 +467,7 @@ op_chmod (struct fs_context *ctx, const struct op *op)
   if (fd < 0)
     return fail_op (ctx, op, "openat2", op->dest);
   /* An O_PATH descriptor cannot be fchmod()ed; its /proc path can. */
-  if (chmod (host_proc_fd_path (fd, path, sizeof path), (mode_t) op->perms) < 0)
+  if (chmod (proc_fd_path (fd, path, sizeof path), (mode_t) op->perms) < 0)
     return fail_op (ctx, op, "chmod", op->dest);
   return 0;
 }
@@ -454,7 +511,7 @@ fd_list_release (struct fd_list *list)
 static int
 open_layer (struct fs_context *ctx, const char *path, struct fd_list *list)
 {
-  int fd = open_host_path (ctx, path);
+  int fd = open_host_path (path);
   if (fd < 0)
     return failf (ctx, NULL, "Can't find source path %s: %s", path, strerror (errno));
   list->fds[list->n++] = fd;
@@ -503,7 +560,7 @@ layer_list (const int *fds, size_t n)
     {
       char path[64];
       used += (size_t) snprintf (list + used, cap - used, "%s%s", used ? ":" : "",
-                                 host_proc_fd_path (fds[i], path, sizeof path));
+                                 proc_fd_path (fds[i], path, sizeof path));
     }
   return list;
 }
@@ -541,8 +598,8 @@ op_overlay (struct fs_context *ctx, const struct op *op)
   size_t n_params = 1;
   if (dirs.n > op->n_layers)
     {
-      params[n_params++] = (struct fs_param) { "upperdir", host_proc_fd_path (dirs.fds[op->n_layers], upper, sizeof upper) };
-      params[n_params++] = (struct fs_param) { "workdir", host_proc_fd_path (dirs.fds[op->n_layers + 1], work, sizeof work) };
+      params[n_params++] = (struct fs_param) { "upperdir", proc_fd_path (dirs.fds[op->n_layers], upper, sizeof upper) };
+      params[n_params++] = (struct fs_param) { "workdir", proc_fd_path (dirs.fds[op->n_layers + 1], work, sizeof work) };
     }
   /* In a user namespace overlayfs keeps its metadata in user.* xattrs. */
   params[n_params++] = (struct fs_param) { "userxattr", NULL };
@@ -563,6 +620,10 @@ static int
 run_op (struct fs_context *ctx, const struct op *op)
 {
   ctx->failure->op = op;
+  /* Mounting a filesystem on a path may hide the cached parent. */
+  if (op->kind != OP_BIND && op->kind != OP_DIR && op->kind != OP_SYMLINK
+      && op->kind != OP_FILE && op->kind != OP_CHMOD && op->kind != OP_REMOUNT_RO)
+    forget_parent (ctx);
   switch (op->kind)
     {
     case OP_BIND: return op_bind (ctx, op);
@@ -585,6 +646,8 @@ run_op (struct fs_context *ctx, const struct op *op)
 
 /* ---- the two root switches -------------------------------------------- */
 
+/* Stack the staging tmpfs on "/" and pivot into it: the caller's root
+ * moves to base/oldroot. */
 static int
 enter_base (struct fs_context *ctx)
 {
@@ -597,32 +660,50 @@ enter_base (struct fs_context *ctx)
   if (ctx->base_fd < 0)
     return failf (ctx, call, "mounting the staging tmpfs");
   if (mkdirat (ctx->base_fd, "oldroot", 0755) < 0 || mkdirat (ctx->base_fd, "newroot", 0755) < 0)
-    return failf (ctx, "mkdirat", "creating /oldroot and /newroot in the staging tmpfs");
+    return failf (ctx, "mkdirat", "creating oldroot and newroot in the staging tmpfs");
   if (mount_pivot_into (ctx->base_fd, "oldroot", &call) < 0)
-    return failf (ctx, call, "moving the host's root to /oldroot");
-  mount_set_host_proc ("/oldroot/proc");
-  ctx->host_fd = open ("/oldroot", O_PATH | O_DIRECTORY | O_CLOEXEC);
-  if (ctx->host_fd < 0)
-    return failf (ctx, "open", "opening /oldroot");
+    return failf (ctx, call, "moving the caller's root aside");
+  mount_set_staging_dir (ctx->base_fd);
+  return 0;
+}
 
+/* The new root's own tmpfs (after enter_caller_view: mount(2) needs /proc). */
+static int
+make_new_root (struct fs_context *ctx)
+{
+  const char *call = NULL;
+  struct fs_param mode[] = { { "mode", "755" } };
   autoclose int newroot = openat (ctx->base_fd, "newroot", O_PATH | O_DIRECTORY | O_CLOEXEC);
   if (newroot < 0)
-    return failf (ctx, "openat", "opening /newroot");
+    return failf (ctx, "openat", "opening newroot");
   if (mount_fs_at ("tmpfs", mode, 1, MOUNT_NOSUID | MOUNT_NODEV, newroot, &call) < 0)
     return failf (ctx, call, "mounting the new root's tmpfs");
   return refresh_root (ctx);
+}
+
+/* Back into the caller's root and working directory, for the sources. */
+static int
+enter_caller_view (struct fs_context *ctx, int caller_cwd)
+{
+  if (chroot ("/oldroot") < 0)
+    return failf (ctx, "chroot", "entering the caller's root");
+  if (fchdir (caller_cwd) < 0 && chdir ("/") < 0)
+    return failf (ctx, "chdir", "entering the caller's working directory");
+  return 0;
 }
 
 static int
 enter_new_root (struct fs_context *ctx)
 {
   const char *call = NULL;
-  close_fd_ptr (&ctx->host_fd);
-  ctx->host_fd = -1;
+  forget_parent (ctx);
+  if (fchdir (ctx->base_fd) < 0 || chroot (".") < 0)
+    return failf (ctx, "chroot", "returning to the staging root");
   if (mount_detach ("/oldroot", &call) < 0)
-    return failf (ctx, call, "detaching the host's root");
+    return failf (ctx, call, "detaching the caller's root");
   /* pivot_root(".", ".") stacks the old root (the base) on the new one;
-   * detaching "." then removes it, leaving nothing of the host reachable. */
+   * detaching "." then removes it, leaving nothing of the caller's
+   * reachable. */
   if (mount_pivot_into (ctx->root_fd, ".", &call) < 0)
     return failf (ctx, call, "switching to the new root");
   if (mount_detach (".", &call) < 0)
@@ -635,7 +716,7 @@ enter_new_root (struct fs_context *ctx)
 static void
 release_context (struct fs_context *ctx)
 {
-  close_fd_ptr (&ctx->host_fd);
+  forget_parent (ctx);
   close_fd_ptr (&ctx->root_fd);
   close_fd_ptr (&ctx->base_fd);
 }
@@ -653,13 +734,15 @@ setup_filesystem (const struct fs_setup *setup, struct setup_failure *failure)
     .setup = setup,
     .failure = failure,
     .base_fd = -1,
-    .host_fd = -1,
     .root_fd = -1,
+    .parent_fd = -1,
   };
   /* Modes are exactly what the plan says, whatever the caller's umask. */
   __attribute__((cleanup (restore_umask))) mode_t saved_umask = umask (0);
 
-  if (enter_base (&ctx) < 0)
+  /* The caller's working directory, before the pivot moves "/" away. */
+  autoclose int caller_cwd = open (".", O_PATH | O_DIRECTORY | O_CLOEXEC);
+  if (enter_base (&ctx) < 0 || enter_caller_view (&ctx, caller_cwd) < 0 || make_new_root (&ctx) < 0)
     return -1;
   for (size_t i = 0; i < setup->plan->n_ops; i++)
     if (run_op (&ctx, &setup->plan->ops[i]) < 0)

@@ -35,9 +35,13 @@
 : "${SW_IS_BWRAP:=0}"
 : "${SW_REFERENCE:=/usr/bin/bwrap}"
 : "${SW_TEST_TIMEOUT:=90}"
-SW_UID=$(id -u)
-# shellcheck disable=SC2034 # for the tests
-SW_GID=$(id -g)
+SW_UID=$EUID
+# The effective gid, read without starting a process (this runs per test).
+# shellcheck disable=SC2034 # SW_GID is for the tests
+while read -r key _ egid _; do
+  [[ $key == Gid: ]] && SW_GID=$egid && break
+done < /proc/self/status
+unset key egid
 read -r -a SW_WRAP_ARGV <<< "${SW_WRAP:-}"
 # The full command that starts a sandbox, for places where a function won't
 # do (inside `unshare ... sh -c 'exec "$@"'`, in the background).
@@ -57,7 +61,7 @@ ref_bwrap() {
 
 # run CMD...: run CMD, never failing; sets OUT, ERR, STATUS and LAST_CMD.
 run() {
-  local errfile=$SW_SCRATCH/stderr
+  local errfile=$SW_TEST_DIR/.sw-stderr
   LAST_CMD=$(printf '%q ' "$@")
   OUT=$("$@" 2>"$errfile")
   STATUS=$?
@@ -349,24 +353,24 @@ nul_args() {
 # ---------------------------------------------------------------------------
 # The per-test environment and the driver
 
-# minroot_args: a small root made of the host's /usr and /etc, with /bin,
-# /lib, /lib64 and /sbin as the host has them (links on merged-/usr systems).
-minroot_args() {
-  local dir
-  MINROOT=(--ro-bind /usr /usr --ro-bind /etc /etc)
+# minroot_words: a small root made of the host's /usr and /etc, with /bin,
+# /lib, /lib64 and /sbin as the host has them (links on merged-/usr
+# systems), as words for SW_MINROOT (no path here contains a space).
+minroot_words() {
+  local dir words="--ro-bind /usr /usr --ro-bind /etc /etc"
   for dir in /bin /sbin /lib /lib64 /lib32; do
     if [[ -L $dir ]]; then
-      MINROOT+=(--symlink "$(readlink "$dir")" "$dir")
+      words+=" --symlink $(readlink "$dir") $dir"
     elif [[ -d $dir ]]; then
-      MINROOT+=(--ro-bind "$dir" "$dir")
+      words+=" --ro-bind $dir $dir"
     fi
   done
+  printf '%s\n' "$words"
 }
 
-# shellcheck disable=SC2034 # ROOT, HERE and MARKER are for the tests
+# shellcheck disable=SC2034 # ROOT, HERE, MARKER and MINROOT are for the tests
 sw_prepare_test() {
   SW_TEST_DIR=$(mktemp -d "${TMPDIR:-/tmp}/swaddle-test.XXXXXX") || exit 1
-  SW_SCRATCH=$(mktemp -d "${TMPDIR:-/tmp}/swaddle-scratch.XXXXXX") || exit 1
   SW_BG_PIDS=()
   trap sw_teardown_test EXIT
   umask 022
@@ -377,7 +381,9 @@ sw_prepare_test() {
   # The test directory, writable, at the same path inside.
   HERE=(--bind "$SW_TEST_DIR" "$SW_TEST_DIR")
   MARKER=$SW_TEST_DIR/payload-ran
-  minroot_args
+  # A root without the host's /, /tmp, /proc, /dev or the test directory.
+  [[ -n ${SW_MINROOT:-} ]] || SW_MINROOT=$(minroot_words)
+  read -r -a MINROOT <<< "$SW_MINROOT"
 }
 
 sw_teardown_test() {
@@ -385,9 +391,12 @@ sw_teardown_test() {
   for pid in "${SW_BG_PIDS[@]}"; do
     kill -KILL "$pid" 2> /dev/null
   done
-  cd /
-  chmod -R u+rwX "$SW_TEST_DIR" 2> /dev/null
-  rm -rf "$SW_TEST_DIR" "$SW_SCRATCH"
+  cd / || return
+  # A test may leave directories without write permission: fix only then.
+  rm -rf "$SW_TEST_DIR" 2> /dev/null || {
+    chmod -R u+rwX "$SW_TEST_DIR"
+    rm -rf "$SW_TEST_DIR"
+  }
 }
 
 # sw_run_one FUNCTION: body of the per-test process.
@@ -419,17 +428,21 @@ sw_group() {
   printf '%s\n' "${group#[0-9]*-}"
 }
 
-# sw_run_listed FUNCTION NAME: run one test in its own process, print its line.
+# sw_run_listed FUNCTION NAME: run one test in its own process, print its
+# line.  SW_WORK is the file's private directory for the log and skip reason.
 sw_run_listed() {
-  local fn=$1 name=$2 log rc
-  log=$(mktemp) || exit 1
-  export SW_SKIP_FILE
-  SW_SKIP_FILE=$(mktemp) || exit 1
+  local fn=$1 name=$2 rc reason=
+  local log=$SW_WORK/log
+  export SW_SKIP_FILE=$SW_WORK/skip
+  : > "$SW_SKIP_FILE"
   timeout -k 5 "$SW_TEST_TIMEOUT" bash "$0" --one "$fn" > "$log" 2>&1 < /dev/null
   rc=$?
   case $rc in
     0) echo "ok - $name" ;;
-    77) echo "ok - $name # SKIP $(head -n 1 "$SW_SKIP_FILE")" ;;
+    77)
+      read -r reason < "$SW_SKIP_FILE"
+      echo "ok - $name # SKIP ${reason:-no reason given}"
+      ;;
     *)
       echo "not ok - $name"
       case $rc in
@@ -438,7 +451,6 @@ sw_run_listed() {
       sed 's/^/# /' "$log" | tail -n 60
       ;;
   esac
-  rm -f "$log" "$SW_SKIP_FILE"
 }
 
 sw_main() {
@@ -447,6 +459,10 @@ sw_main() {
   fi
   local group fn name
   group=$(sw_group)
+  SW_WORK=$(mktemp -d "${TMPDIR:-/tmp}/swaddle-run.XXXXXX") || exit 1
+  trap 'rm -rf "$SW_WORK"' EXIT
+  SW_MINROOT=$(minroot_words)
+  export SW_MINROOT
   for fn in $(sw_list_tests); do
     name=$group/${fn#test_}
     if [[ -n ${SWADDLE_TEST_FILTER:-} && ! $name =~ $SWADDLE_TEST_FILTER ]]; then
