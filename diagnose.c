@@ -29,8 +29,8 @@
 const struct diag_cause diag_causes[] = {
   {
     "chroot", "Running inside a chroot",
-    "this process runs in a chroot: the kernel refuses to create user namespaces in one, "
-    "and pivot_root needs a root that is the root of its mount namespace",
+    "this process runs in a chroot, where the kernel refuses to create user namespaces and "
+    "pivot_root cannot move the root",
     "`/proc/1/root` (pid 1's root, when readable and pid 1 shares the mount namespace) is another "
     "directory than `/`, or `/proc/self/mountinfo` has no mount at `/`: the root is a directory "
     "inside another filesystem.",
@@ -97,8 +97,8 @@ const struct diag_cause diag_causes[] = {
   },
   {
     "apparmor-userns", "AppArmor restricts unprivileged user namespaces (Ubuntu 23.10 and later)",
-    "AppArmor lets an unprivileged process create a user namespace but takes away its "
-    "capabilities in it, unless the program has an AppArmor profile that allows `userns`",
+    "AppArmor restricts unprivileged user namespaces: one can be created, but without "
+    "capabilities in it, unless the program's AppArmor profile allows `userns`",
     "`/proc/sys/kernel/apparmor_restrict_unprivileged_userns` is 1 and AppArmor is active "
     "(`/sys/kernel/security/lsm`, the label in `/proc/self/attr/current`); typically the "
     "namespace is created and writing `/proc/self/uid_map` is refused.",
@@ -119,8 +119,8 @@ const struct diag_cause diag_causes[] = {
   },
   {
     "seccomp", "A seccomp filter refuses the call (containers)",
-    "a seccomp filter installed around this process refuses the call; the default profiles of "
-    "Docker, Podman and Kubernetes refuse unshare and clone with CLONE_NEWUSER, and mounts",
+    "a seccomp filter around this process refuses the call (the default profiles of Docker, "
+    "Podman and Kubernetes refuse unshare and clone with CLONE_NEWUSER, and mounts)",
     "`Seccomp: 2` in `/proc/self/status`, and the same call made again with arguments the "
     "kernel itself rejects (EINVAL, EFAULT) fails with the same errno: the filter answers "
     "before the kernel looks. Container markers (`/.dockerenv`, `/run/.containerenv`, "
@@ -158,9 +158,9 @@ const struct diag_cause diag_causes[] = {
   },
   {
     "masked-proc", "A new /proc is refused because the visible /proc is masked",
-    "in a user namespace the kernel mounts a new procfs only if a procfs is already fully "
-    "visible, and here each /proc has entries covered by other mounts or is read-only "
-    "(container runtimes mask parts of /proc this way)",
+    "in a user namespace the kernel mounts a new procfs only where one is already fully "
+    "visible, and here every /proc has entries covered by other mounts or is read-only "
+    "(container runtimes mask /proc this way)",
     "a procfs mount fails with EPERM inside a user namespace, and in `/proc/self/mountinfo` "
     "every mount of a whole procfs has mounts on its entries (`/proc/kcore`, `/proc/keys`, "
     "`/proc/timer_list`, a read-only `/proc/sys`, ...) or is read-only, or there is none.",
@@ -171,8 +171,8 @@ const struct diag_cause diag_causes[] = {
   },
   {
     "masked-sys", "A new /sys is refused because the visible /sys is masked",
-    "in a user namespace the kernel mounts a new sysfs only if a sysfs is already fully "
-    "visible, and here each /sys has entries covered by other mounts or is read-only",
+    "in a user namespace the kernel mounts a new sysfs only where one is already fully "
+    "visible, and here every /sys has entries covered by other mounts or is read-only",
     "a sysfs mount fails with EPERM in a user namespace with its own network namespace, and "
     "in `/proc/self/mountinfo` every mount of a whole sysfs has mounts on its entries "
     "(`/sys/firmware`, ...; mounts on the kernel's empty mount points such as `/sys/fs/cgroup` "
@@ -656,7 +656,8 @@ seen (char seen_links[][64], int n, const char *link)
 }
 
 /* Is the user namespace of proc/PID below ours?  Walk its parents up
- * (NS_GET_PARENT) until ours.  A fixture file (no nsfs) counts as below. */
+ * (NS_GET_PARENT) until ours.  A fixture link or file (no nsfs behind
+ * it) counts as below. */
 static bool
 userns_is_below (int root_fd, const char *pid, unsigned long ours)
 {
@@ -664,7 +665,8 @@ userns_is_below (int root_fd, const char *pid, unsigned long ours)
   snprintf (path, sizeof path, "proc/%s/ns/user", pid);
   int fd = openat (root_fd, path, O_RDONLY | O_CLOEXEC);
   if (fd < 0)
-    return false;
+    /* A dangling link: a fixture's, with no nsfs behind it. */
+    return errno == ENOENT;
   bool below = false;
   for (int depth = 0; depth < 40; depth++)
     {
@@ -990,8 +992,8 @@ seccomp_answered (struct classify *c, int probe_errno)
     evidence (c, "/proc/self/status: Seccomp: 2 (filter mode)");
   else
     evidence (c, "/proc/self/status could not be read");
-  evidence (c, "%s again with arguments the kernel rejects by itself (EINVAL or EFAULT) fails with %s too: "
-            "a filter answers before the kernel looks", c->r->call, errno_name (probe_errno));
+  evidence (c, "%s, tried again with an argument the kernel itself rejects (with EINVAL or EFAULT), "
+            "still fails with %s: a filter answers before the kernel looks", c->r->call, errno_name (probe_errno));
   if (f->container[0])
     evidence (c, "container markers: %s", f->container);
   return true;
@@ -1072,7 +1074,7 @@ classify_limits (struct classify *c)
                       "(/proc/PID/ns/user along PPid): this one is at least %d levels deep",
                       f->userns_depth, f->userns_depth - 1);
           if (f->max_ns[DIAG_NS_USER] > 0)
-            evidence (c, "the count is not what stops it here: user.max_user_namespaces = %ld, %d user namespace%s below this one",
+            evidence (c, "this namespace's own limit is far: user.max_user_namespaces = %ld, %d user namespace%s below this one",
                       f->max_ns[DIAG_NS_USER], f->userns_below, f->userns_below == 1 ? "" : "s");
           return found (c, "userns-nesting");
         }
@@ -1325,7 +1327,11 @@ diagnosis_print (const struct diagnosis *d, FILE *out)
       char line[1200];
       snprintf (line, sizeof line, "no known cause matches; checked: %s", d->checked);
       emit (out, LOG_LEVEL_NOTICE, "cause: ", line);
-      emit (out, LOG_LEVEL_INFO, "more: ", "`swaddle --check` reports what this host allows a sandbox");
+      if (out == NULL)
+        {
+          snprintf (line, sizeof line, "`%s --check` reports what this host allows a sandbox", log_program_name ());
+          emit (out, LOG_LEVEL_INFO, "more: ", line);
+        }
       return;
     }
   char line[1200];
@@ -1339,7 +1345,11 @@ diagnosis_print (const struct diagnosis *d, FILE *out)
       p = nl ? nl + 1 : NULL;
     }
   emit (out, LOG_LEVEL_NOTICE, "fix: ", d->cause->fix);
-  snprintf (line, sizeof line, "docs/troubleshooting.md#%s; `swaddle --check` reports what this host allows", d->cause->id);
+  if (out)
+    snprintf (line, sizeof line, "docs/troubleshooting.md#%s", d->cause->id);
+  else
+    snprintf (line, sizeof line, "docs/troubleshooting.md#%s; `%s --check` reports what this host allows",
+              d->cause->id, log_program_name ());
   emit (out, LOG_LEVEL_INFO, "more: ", line);
 }
 

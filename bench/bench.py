@@ -54,12 +54,14 @@ class Bench:
         self.args = args
         self.quick = args.quick
         self.runs = args.runs or (3 if self.quick else 21)
-        self.startup_runs = args.runs or (5 if self.quick else 41)
+        self.startup_runs = args.runs or (3 if self.quick else 41)
         self.mem_runs = 1 if self.quick else 3
         if args.sizes:
             self.sizes = [int(s) for s in args.sizes.split(",")]
         else:
-            self.sizes = [10, 100] if self.quick else [100, 1000, 3000, 10000]
+            # 2,000: the largest of these that bwrap 0.8 accepts for every op
+            # (it refuses more than 9000 arguments).
+            self.sizes = [10, 100] if self.quick else [100, 1000, 2000, 3000, 10000]
         self.timeout = args.timeout
         self.as_root = os.geteuid() == 0
         self.failures = []
@@ -148,9 +150,9 @@ class Bench:
         # The checkout the build directory belongs to (read-only git commands;
         # --no-optional-locks: status must not even refresh the index).
         src = os.path.dirname(os.path.dirname(os.path.abspath(swaddle_src)))
-        commit = sh(["git", "-C", src, "rev-parse", "--short", "HEAD"]) or "unknown"
+        commit = self.args.commit or sh(["git", "-C", src, "rev-parse", "--short", "HEAD"]) or "unknown"
         dirty = sh(["git", "--no-optional-locks", "-C", src, "status", "--porcelain",
-                    "--untracked-files=no"]) if commit != "unknown" else ""
+                    "--untracked-files=no"]) if not self.args.commit and commit != "unknown" else ""
         with open(swaddle_src, "rb") as f:
             sha = hashlib.sha256(f.read()).hexdigest()[:16]
         self.results["meta"] = {
@@ -264,7 +266,7 @@ class Bench:
                 active = list(range(len(cmds)))
                 if op in skip_bwrap:
                     active.remove(1)
-                    entry["tools"]["bwrap"] = {"skipped": skip_bwrap[op]}
+                    entry["tools"]["bwrap"] = {"skipped": skip_bwrap[op], "short": "-"}
                 # Warm-up and probe: one run each, with the timeout.
                 sub = [cmds[i] for i in active]
                 res, errors = self.time_runs(f"warm-{op}-{n}", sub,
@@ -275,9 +277,18 @@ class Bench:
                     t, status = res[j][0][:2]
                     if status == "timeout" and names[i] == "bwrap":
                         why = f"one run exceeded {self.timeout:g} s at N={n}"
-                        entry["tools"]["bwrap"] = {"skipped": why, "timed_out": True}
+                        entry["tools"]["bwrap"] = {"skipped": why, "timed_out": True,
+                                                   "short": f">{self.timeout:g} s"}
                         skip_bwrap[op] = f"not run: {why}"
                         log(f"  {op} N={n}: bwrap exceeded {self.timeout:g} s, skipped from here on")
+                        continue
+                    if (status == "exit:1" and names[i] == "bwrap"
+                            and "Exceeded maximum number of arguments" in errors):
+                        # bubblewrap's MAX_ARGS: it refuses this N outright.
+                        why = "bwrap refuses more than 9000 arguments (its MAX_ARGS), --args included"
+                        entry["tools"]["bwrap"] = {"skipped": why, "short": "refused"}
+                        skip_bwrap[op] = f"not run: refused N={n}, {why}"
+                        log(f"  {op} N={n}: bwrap refuses this many arguments, skipped from here on")
                         continue
                     if status != "exit:0":
                         self.fail(f"{names[i]} {op} N={n}: {status}: {self.last_error(errors)}")
@@ -318,6 +329,9 @@ class Bench:
             count = lines[-1].strip() if lines else ""
             ok = status == "exit:0" and count == str(n)
             out[tool] = {"status": status, "entries": count, "ok": ok}
+            if tool == "bwrap" and "Exceeded maximum number of arguments" in errors:
+                out[tool] = {"status": status, "refused": "more than 9000 arguments", "ok": None}
+                continue
             if not ok:
                 self.fail(f"check {tool} {op} N={n}: {status}, {count[:20]!r} entries in /tmp "
                           f"(expected {n}): {self.last_error(errors)}")
@@ -415,7 +429,7 @@ class Bench:
         # round); the units are shuffled per round with a fixed seed.
         units = [[0, 1], [2, 3], [4, 5], [6, 7], [8], [9]]
         rng = random.Random(4)
-        warmup_rounds = 2
+        warmup_rounds = 1 if self.quick else 2
         sched = []
         for r in range(warmup_rounds + self.startup_runs):
             order = units[:]
@@ -538,7 +552,7 @@ class Bench:
             if b is not None:
                 bs, ratio = f"{b:11.4f}", f"{s / b:7.3f}" if s else "      -"
             elif "skipped" in bt:
-                bs, ratio = f"{'>' + format(self.timeout, 'g') + ' s':>11}", "      -"
+                bs, ratio = f"{bt.get('short', 'skipped'):>11}", "      -"
             else:
                 bs, ratio = f"{'FAILED':>11}", "      -"
             ss = f"{s:11.4f}" if s is not None else f"{'FAILED':>11}"
@@ -546,10 +560,10 @@ class Bench:
             runs = f"{e['tools'].get('swaddle', {}).get('runs', '-')}/{bt.get('runs', '-')}"
             p(f"{e['op']:<10}{e['n']:>7} {ss} {bs} {ratio} {fs}  {runs}")
         p("  (seconds; ratio = swaddle/bwrap; floor = raw open_tree+mount_setattr+move_mount in a userns, no exec)")
-        skipped = {e["op"]: e["tools"]["bwrap"]["skipped"] for e in R["scaling"]
-                   if "skipped" in e["tools"].get("bwrap", {}) and e["tools"]["bwrap"]["skipped"]}
-        for op, why in skipped.items():
-            p(f"  bwrap {op}: {why}; larger N not run")
+        for e in R["scaling"]:
+            bt = e["tools"].get("bwrap", {})
+            if bt.get("short") not in (None, "-"):
+                p(f"  bwrap {e['op']} N={e['n']}: {bt['skipped']}; not run at this or larger N")
         few = [(e["op"], e["n"], t, e["tools"][t]["runs"]) for e in R["scaling"] for t in e["tools"]
                if e["tools"][t].get("runs", 10 ** 9) < self.runs]
         for op, n, t, r in few:
@@ -694,16 +708,28 @@ class Bench:
         if not series:
             return None
         m = self.results["meta"]
+        labels = ""
+        skipped = [(e["op"], e["n"], e["tools"]["bwrap"]) for e in self.results["scaling"]
+                   if e["tools"].get("bwrap", {}).get("short") not in (None, "-")]
+        for k, (op, n, bt) in enumerate(skipped):
+            why = (f"one run > {self.timeout:g} s" if bt.get("timed_out")
+                   else "refuses > 9000 arguments")
+            labels += (f'set label {k + 1} "bwrap --{op}: {why} at N={n}, not run" '
+                       f'at graph 0.98, graph {0.05 + 0.05 * k} right tc rgb "{colors[op]}"\n')
+        title = (f"swaddle {m['swaddle_commit']} vs {m['bwrap_version']}: wall time of one sandbox"
+                 f" vs N options\\n--ro-bind / / --tmpfs /tmp, then N ops through --args; median of"
+                 f" >= {MIN_SLOW_RUNS} runs; kernel {m['kernel']}, {m['nproc']} CPUs")
         script = f"""
 set terminal pngcairo size 1100,750 font ',11'
 set output '{png}'
 set logscale xy
 set xlabel 'N options'
-set ylabel 'median wall time of one sandbox start (s)'
-set title 'swaddle {m["swaddle_commit"]} vs {m["bwrap_version"]}: setup time vs number of options\\n(--ro-bind / / --tmpfs /tmp + N ops, via --args; kernel {m["kernel"]}, {m["nproc"]} CPUs)'
+set ylabel 'median wall time (s)'
+set title "{title}"
 set grid xtics ytics mxtics mytics
 set key top left
 set xrange [{min(self.sizes) * 0.8}:{max(self.sizes) * 1.25}]
+{labels}
 plot {", ".join(series)}
 """
         p = subprocess.run([gp], input=script, text=True, capture_output=True)
@@ -719,28 +745,29 @@ def main():
                     help="CI smoke run: N=10,100, 5 runs, < 15 s; outputs go to " + QUICK_OUT)
     ap.add_argument("builddir", nargs="?", default=os.path.join(REPO, "build"),
                     help="meson build directory holding swaddle (default: build/)")
-    ap.add_argument("--runs", type=int, help="runs per case (default 21; 41 for start-up; 3 and 5 with --quick)")
-    ap.add_argument("--sizes", help="comma-separated N list (default 100,1000,3000,10000)")
+    ap.add_argument("--runs", type=int, help="runs per case (default 21; 41 for start-up; 3 with --quick)")
+    ap.add_argument("--sizes", help="comma-separated N list (default 100,1000,2000,3000,10000)")
     ap.add_argument("--timeout", type=float, default=30.0,
                     help="a tool whose single run exceeds this many seconds is skipped for larger N")
     ap.add_argument("--out", help="where results.json, results.txt and scaling.png go (default: bench/, or "
                          + QUICK_OUT + " with --quick)")
+    ap.add_argument("--commit", help="the swaddle commit BUILDDIR was built from, when BUILDDIR is not"
+                    " inside a git checkout (e.g. a build of `git archive HEAD`)")
     ap.add_argument("--keep", action="store_true", help="keep the temporary work directory")
     args = ap.parse_args()
 
     t0 = time.monotonic()
     b = Bench(args)
     b.setup()
+    log(f"bench: setup: {time.monotonic() - t0:.1f} s")
     outdir = args.out or (QUICK_OUT if args.quick else BENCH)
     try:
         log(f"bench: work dir {b.work}; load {os.getloadavg()[0]:.2f}")
-        log("bench: start-up ...")
-        b.startup()
-        log("bench: scaling ...")
-        b.scaling()
-        log("bench: memory ...")
-        b.memory()
-        b.crosscheck()
+        for name, phase in (("start-up", b.startup), ("scaling", b.scaling),
+                            ("memory", b.memory), ("hyperfine cross-check", b.crosscheck)):
+            t = time.monotonic()
+            phase()
+            log(f"bench: {name}: {time.monotonic() - t:.1f} s")
         text = b.report()
         b.results["meta"]["elapsed_s"] = time.monotonic() - t0
         b.results["failures"] = b.failures

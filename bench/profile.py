@@ -26,9 +26,11 @@ import collections
 import os
 import re
 import shutil
+import statistics
 import subprocess
 import sys
 
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import bench  # noqa: E402
 
@@ -67,7 +69,7 @@ class Profile:
     def __init__(self, args):
         self.args = args
         ns = argparse.Namespace(quick=False, runs=1, sizes=str(args.n), timeout=120.0,
-                                builddir=args.builddir, keep=False, out=None)
+                                builddir=args.builddir, keep=False, out=None, commit=args.commit)
         self.b = bench.Bench(ns)
         self.lines = []
 
@@ -155,24 +157,33 @@ class Profile:
             self.p("== 2. perf trace: perf not installed ==\n")
             return
         n = self.args.n
-        self.p("== 2. perf trace -s: ms inside each system call (top 12, (calls); includes setpriv;"
-               " calls that only wait for a child are listed apart) ==")
+        self.p(f"== 2. perf trace -s: ms inside each system call, median of {self.args.trace_runs} runs (top 12,"
+               " (calls); includes setpriv; calls that only wait for a child are listed apart) ==")
         for case, argv_fn, fds in (
                 ("minimal", lambda p: [p, "--ro-bind", "/", "/", "true"], ()),
                 (f"--ro-bind N={n}", lambda p: [p, "--args", "3", "true"], self.b.op_args("ro-bind", n))):
             for tool, path in self.tools():
-                r = self.sandbox(argv_fn(path), fds, as_root_wrap=["perf", "trace", "-s", "--"])
-                st = parse_perf_trace(r.stderr)
-                if r.returncode != 0 or not st:
-                    self.p(f"  {case} {tool}: perf trace failed ({r.returncode}): {r.stderr.strip()[-200:]}")
+                runs = []
+                for _ in range(self.args.trace_runs):
+                    r = self.sandbox(argv_fn(path), fds, as_root_wrap=["perf", "trace", "-s", "--"])
+                    st = parse_perf_trace(r.stderr)
+                    if r.returncode != 0 or not st:
+                        self.p(f"  {case} {tool}: perf trace failed ({r.returncode}): {r.stderr.strip()[-200:]}")
+                        break
+                    runs.append(st)
+                if not runs:
                     continue
+                # Per syscall: median over the runs of its total time and calls.
+                names = set().union(*runs)
+                st = {s: [statistics.median(r.get(s, [0, 0, 0.0])[0] for r in runs), 0,
+                          statistics.median(r.get(s, [0, 0, 0.0])[2] for r in runs)] for s in names}
                 waits = {s: v for s, v in st.items() if s in WAITING}
                 work = {s: v for s, v in st.items() if s not in WAITING}
                 total = sum(v[2] for v in work.values())
                 calls = sum(v[0] for v in work.values())
                 top = sorted(work.items(), key=lambda kv: -kv[1][2])[:12]
-                self.p(f"  {case:<16}{tool:<8} {calls:6d} calls, {total:8.2f} ms in syscalls: "
-                       + ", ".join(f"{s} {v[2]:.2f} ({v[0]})" for s, v in top)
+                self.p(f"  {case:<17}{tool:<8} {calls:6.0f} calls, {total:8.2f} ms in syscalls: "
+                       + ", ".join(f"{s} {v[2]:.2f} ({v[0]:.0f})" for s, v in top)
                        + (f"; waiting for a child: " + ", ".join(f"{s} {v[2]:.2f}" for s, v in waits.items())
                           if waits else ""))
         self.p("")
@@ -216,10 +227,10 @@ class Profile:
                 m = re.findall(r"Collected : (\d+)", r.stderr)
                 unhandled = sorted(set(re.findall(r"unhandled amd64-linux syscall: (\d+)", r.stderr)))
                 if r.returncode == 0 and m:
-                    self.p(f"  {case:<16}{tool:<8} {int(m[0]):>12,} Ir  (main process)")
+                    self.p(f"  {case:<17}{tool:<8} {int(m[0]):>12,} Ir  (main process)")
                 else:
                     last = [l for l in r.stderr.splitlines() if not l.startswith(("==", "--"))][-1:]
-                    self.p(f"  {case:<16}{tool:<8} did not run under valgrind: exit {r.returncode}"
+                    self.p(f"  {case:<17}{tool:<8} did not run under valgrind: exit {r.returncode}"
                            + (f"; syscalls valgrind does not know: {', '.join(unhandled)}" if unhandled else "")
                            + (f"; {last[0]}" if last else ""))
         self.p("")
@@ -230,6 +241,8 @@ def main():
     ap.add_argument("builddir", nargs="?", default=os.path.join(bench.REPO, "build"))
     ap.add_argument("--n", type=int, default=1000, help="operations for the per-op counts (default 1000)")
     ap.add_argument("--out", default=os.path.join(bench.BENCH, "profile.txt"))
+    ap.add_argument("--commit", help="as for bench/run")
+    ap.add_argument("--trace-runs", type=int, default=5, help="perf trace runs per case (default 5)")
     args = ap.parse_args()
     if os.geteuid() != 0:
         sys.exit("bench/profile: run as root (perf); the sandboxes run as uid 65534")
