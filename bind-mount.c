@@ -178,6 +178,14 @@ mount_make_root_rslave (const char **call)
   return 0;
 }
 
+/* What is stacked on "/" is reached by "/.." (see mount_tmpfs_over_root). */
+static int
+open_top_of_root (const char **call)
+{
+  int fd = open ("/..", O_PATH | O_CLOEXEC | O_DIRECTORY);
+  return fd < 0 ? fail_with (call, "open(/..)") : fd;
+}
+
 int
 mount_tmpfs_over_root (const struct fs_param *params, size_t n_params, unsigned flags,
                        const char **call)
@@ -188,10 +196,29 @@ mount_tmpfs_over_root (const struct fs_param *params, size_t n_params, unsigned 
     return -1;
   /* "/" is our root and lookups start there without crossing what is
    * stacked on it; ".." from the root does cross it. */
-  int fd = open ("/..", O_PATH | O_CLOEXEC | O_DIRECTORY);
-  if (fd < 0)
-    return fail_with (call, "open(/..)");
-  return fd;
+  return open_top_of_root (call);
+}
+
+int
+mount_root_over_itself (const char **call)
+{
+  if (use_new_api)
+    {
+      autoclose int tree = sys_open_tree (AT_FDCWD, "/", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
+      if (tree < 0)
+        return fail_with (call, "open_tree(/)");
+      return new_attach (tree, AT_FDCWD, "/", call) < 0 ? -1 : steal_fd (&tree);
+    }
+  if (mount ("/", "/", NULL, MS_BIND | MS_REC, NULL) < 0)
+    return fail_with (call, "mount(/, MS_BIND|MS_REC)");
+  return open_top_of_root (call);
+}
+
+int
+mount_detach_fd (int fd, const char **call)
+{
+  char path[64];
+  return mount_detach (proc_fd_path (fd, path, sizeof path), call);
 }
 
 int

@@ -45,6 +45,14 @@ int mount_make_root_rslave (const char **call);
 int mount_tmpfs_over_root (const struct fs_param *params, size_t n_params,
                            unsigned flags, const char **call);
 
+/* A recursive bind of "/" stacked on "/"; returns an O_PATH descriptor of
+ * its root.  On an initramfs, "/" is the rootfs itself, which has no
+ * parent mount, and pivot_root needs one: this copy has. */
+int mount_root_over_itself (const char **call);
+
+/* Detach the mount whose root fd holds. */
+int mount_detach_fd (int fd, const char **call);
+
 /* A new instance of fstype mounted on dest_fd. */
 int mount_fs_at (const char *fstype, const struct fs_param *params, size_t n_params,
                  unsigned flags, int dest_fd, const char **call);

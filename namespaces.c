@@ -107,12 +107,13 @@ ns_id_maps_written (int proc_dir)
 int
 ns_join (const struct plan *plan, const char **call)
 {
-  /* The pid namespace first: joining a user namespace gives up the
-   * privileges the join of the pid namespace may need. */
-  if (plan->pidns_fd >= 0 && setns (plan->pidns_fd, CLONE_NEWPID) < 0)
-    return fail_call (call, "setns(--pidns, CLONE_NEWPID)");
+  /* The user namespace first: joining a pid namespace needs
+   * CAP_SYS_ADMIN in the user namespace that owns it, which an
+   * unprivileged caller has only once inside. */
   if (plan->userns_fd >= 0 && setns (plan->userns_fd, CLONE_NEWUSER) < 0)
     return fail_call (call, "setns(--userns, CLONE_NEWUSER)");
+  if (plan->pidns_fd >= 0 && setns (plan->pidns_fd, CLONE_NEWPID) < 0)
+    return fail_call (call, "setns(--pidns, CLONE_NEWPID)");
   return 0;
 }
 

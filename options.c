@@ -22,7 +22,6 @@ enum option_takes
   TAKES_PERMS = 1 << 0,   /* a preceding --perms applies */
   TAKES_SIZE = 1 << 1,    /* a preceding --size applies */
   IS_MODIFIER = 1 << 2,   /* --perms, --size: wait for their operation */
-  NOT_YET = 1 << 3,       /* recognised, not implemented in this version */
   IS_LAYER = 1 << 4,      /* --overlay-src: waits for its overlay */
   TAKES_LAYERS = 1 << 5,  /* the overlay family */
 };
@@ -78,7 +77,13 @@ parse_fd (struct parser *p, const char *option, const char *text, int *fd)
 {
   uint64_t v;
   if (parse_uint_arg (text, 10, INT32_MAX, &v) < 0)
-    return fail (p, "%s: '%s' is not a file descriptor number", option, text);
+    {
+      /* bwrap's words, which its users' tests match, then ours. */
+      fail (p, "Invalid fd: %s", text);
+      snprintf (p->error->detail, sizeof p->error->detail,
+                "%s takes a file descriptor number (0 or more), not '%s'", option, text);
+      return -1;
+    }
   *fd = (int) v;
   return 0;
 }
@@ -321,9 +326,19 @@ apply_fd_field (struct parser *p, const struct option_spec *spec, char **args)
 }
 
 static int
+apply_seccomp (struct parser *p, const struct option_spec *spec, char **args)
+{
+  if (p->plan->n_add_seccomp_fds > 0)
+    return fail (p, "--seccomp cannot be combined with --add-seccomp-fd");
+  return parse_fd (p, spec->name, args[0], &p->plan->seccomp_fd);
+}
+
+static int
 apply_add_seccomp (struct parser *p, const struct option_spec *spec, char **args)
 {
   int fd = -1;
+  if (p->plan->seccomp_fd >= 0)
+    return fail (p, "--add-seccomp-fd cannot be combined with --seccomp");
   if (parse_fd (p, spec->name, args[0], &fd) < 0)
     return -1;
   struct plan *plan = p->plan;
@@ -412,15 +427,6 @@ apply_overlay (struct parser *p, const struct option_spec *spec, char **args)
   return 0;
 }
 
-static int
-apply_not_yet (struct parser *p, const struct option_spec *spec, char **args)
-{
-  plan_error_set (p->error, PLAN_ERROR_UNSUPPORTED,
-                  "%s is a bubblewrap option that this version of swaddle does not support yet",
-                  spec->name);
-  return -1;
-}
-
 /* ---- the table ------------------------------------------------------------ */
 
 
@@ -487,6 +493,7 @@ static const struct option_spec options[] = {
   { "--proc", 1, "DEST", "Mount new procfs on DEST", apply_dest_op, 0, OP (OP_PROC, 0) },
   { "--dev", 1, "DEST", "Mount new dev on DEST", apply_dest_op, 0, OP (OP_DEV, 0) },
   { "--tmpfs", 1, "DEST", "Mount new tmpfs on DEST", apply_dest_op, TAKES_PERMS | TAKES_SIZE, OP (OP_TMPFS, 0) },
+  { "--sys", 1, "DEST", "Mount a read-only sysfs on DEST (the host's, bound, without --unshare-net)", apply_dest_op, 0, OP (OP_SYS, 0) },
   { "--mqueue", 1, "DEST", "Mount new mqueue on DEST", apply_dest_op, 0, OP (OP_MQUEUE, 0) },
   { "--dir", 1, "DEST", "Create dir at DEST", apply_dest_op, TAKES_PERMS, OP (OP_DIR, 0) },
   { "--file", 2, "FD DEST", "Copy from FD to destination DEST", apply_fd_op, TAKES_PERMS, OP (OP_FILE, 0) },
@@ -498,7 +505,7 @@ static const struct option_spec options[] = {
   { "--size", 1, "BYTES", "Set size of next argument (only for --tmpfs)", apply_size, IS_MODIFIER, 0 },
 
   /* Security */
-  { "--seccomp", 1, "FD", "Load and use seccomp rules from FD (not repeatable)", apply_fd_field, 0, FIELD (seccomp_fd) },
+  { "--seccomp", 1, "FD", "Load and use seccomp rules from FD (not repeatable)", apply_seccomp, 0, 0 },
   { "--add-seccomp-fd", 1, "FD", "Load and use seccomp rules from FD (repeatable)", apply_add_seccomp, 0, 0 },
   { "--cap-add", 1, "CAP", "Add cap CAP when running as privileged user", apply_cap, 0, CAP_EDIT_ADD },
   { "--cap-drop", 1, "CAP", "Drop cap CAP when running as privileged user", apply_cap, 0, CAP_EDIT_DROP },
@@ -542,8 +549,9 @@ splice_args (struct parser *p, size_t at)
     {
       const char *last_nul = memrchr (data, '\0', len);
       const char *unterminated = last_nul ? last_nul + 1 : data;
-      return fail (p, "--args %s: the data does not end with a NUL byte, so its last argument '%.40s' is incomplete",
-                   fd_text, unterminated);
+      int shown = (int) (data + len - unterminated);
+      return fail (p, "--args %s: the data does not end with a NUL byte, so its last argument '%.*s%s' is incomplete",
+                   fd_text, shown > 40 ? 40 : shown, unterminated, shown > 40 ? "..." : "");
     }
 
   size_t n_new = 0;
@@ -599,15 +607,17 @@ read_options (struct parser *p)
         return fail (p, "Unknown option %s", arg);
       if (plan->n_args - i - 1 < spec->n_args)
         return fail (p, "%s: missing argument (usage: %s %s)", spec->name, spec->name, spec->metavar);
-      if (check_pending_modifiers (p, spec) < 0)
-        return -1;
-
+      /* --args only brings more words: a pending --perms waits for what
+       * they say.  --help and --version answer whatever is pending. */
       if (spec->apply == apply_args)
         {
           if (splice_args (p, i) < 0)
             return -1;
           continue;   /* read the spliced arguments from position i */
         }
+      if (spec->apply != apply_help && spec->apply != apply_version
+          && check_pending_modifiers (p, spec) < 0)
+        return -1;
       int r = spec->apply (p, spec, plan->args + i + 1);
       if (r < 0)
         return -1;
@@ -650,9 +660,6 @@ plan_format_help (const char *invoked_as, void (*emit) (void *ctx, const char *l
   for (size_t i = 0; i < N_ELEMENTS (options); i++)
     {
       const struct option_spec *o = &options[i];
-      /* Scripts probe --help to learn what is supported: list only what works. */
-      if (o->takes & NOT_YET)
-        continue;
       char left[64];
       snprintf (left, sizeof left, "%s %s", o->name, o->metavar);
       snprintf (line, sizeof line, "    %-28s %s\n", left, o->help);

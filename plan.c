@@ -77,9 +77,14 @@ plan_splice_args (struct plan *plan, size_t at, size_t n_remove, char *data, siz
 {
   size_t n_after = plan->n_args - at - n_remove;
   size_t n_total = plan->n_args - n_remove + n_new;
-  char **args = xrealloc (plan->args, (n_total + 1) * sizeof (char *));
+  char **args = plan->args;
 
-  memmove (args + at + n_new, args + at + n_remove, n_after * sizeof (char *));
+  /* Move what follows before shrinking, after growing. */
+  if (n_new < n_remove)
+    memmove (args + at + n_new, args + at + n_remove, n_after * sizeof (char *));
+  args = xrealloc (args, (n_total + 1) * sizeof (char *));
+  if (n_new > n_remove)
+    memmove (args + at + n_new, args + at + n_remove, n_after * sizeof (char *));
   for (size_t i = 0; i < n_new; i++)
     {
       args[at + i] = data;
@@ -115,6 +120,7 @@ plan_error_clear (struct plan_error *error)
 {
   error->kind = PLAN_ERROR_NONE;
   error->message[0] = '\0';
+  error->detail[0] = '\0';
 }
 
 void
@@ -199,10 +205,12 @@ plan_validate (struct plan *plan, const struct host_facts *facts, struct plan_er
       return -1;
     }
   bool user_ns = plan_wants_user_ns (plan, facts) || plan->userns_fd >= 0;
-  if (plan->has_uid && !user_ns)
+  /* As root without a user namespace, the ids are already the caller's
+   * own: only a different one needs a namespace to map it. */
+  if (plan->has_uid && !user_ns && plan->uid != facts->uid)
     return invalid (error, "--uid %u requires --unshare-user or --userns: as root, swaddle creates a user namespace only when asked",
                     (unsigned) plan->uid);
-  if (plan->has_gid && !user_ns)
+  if (plan->has_gid && !user_ns && plan->gid != facts->gid)
     return invalid (error, "--gid %u requires --unshare-user or --userns: as root, swaddle creates a user namespace only when asked",
                     (unsigned) plan->gid);
   if (plan->hostname != NULL && plan->ns[NS_UTS] == NS_WANT_NO)
@@ -217,8 +225,6 @@ plan_validate (struct plan *plan, const struct host_facts *facts, struct plan_er
                     plan->userns_fd);
   if (plan->userns2_fd >= 0 && plan->userns_fd < 0)
     return invalid (error, "--userns2 %d requires --userns", plan->userns2_fd);
-  if (plan->seccomp_fd >= 0 && plan->n_add_seccomp_fds > 0)
-    return invalid (error, "--add-seccomp-fd cannot be combined with --seccomp");
   if (plan->userns_block_fd >= 0 && plan->info_fd < 0)
     return invalid (error, "--userns-block-fd %d requires --info-fd, which tells the caller the pid to set up",
                     plan->userns_block_fd);

@@ -27,6 +27,7 @@ enum op_kind
   OP_CHMOD,       /* --chmod */
   OP_BIND_FD,     /* --bind-fd, --ro-bind-fd */
   OP_OVERLAY,     /* --overlay, --tmp-overlay, --ro-overlay */
+  OP_SYS,         /* --sys */
 };
 
 enum overlay_kind
@@ -181,19 +182,21 @@ enum plan_error_kind
   PLAN_ERROR_NONE,
   PLAN_ERROR_USAGE,     /* no command: print the usage */
   PLAN_ERROR_INVALID,   /* bad option or value */
-  PLAN_ERROR_UNSUPPORTED,
 };
 
 struct plan_error
 {
   enum plan_error_kind kind;
   char message[1024];
+  char detail[256];       /* a second line, where bwrap's exact words come first */
 };
 
 /* What validation needs to know about the host. */
 struct host_facts
 {
   bool is_root;               /* real uid 0 */
+  uid_t uid;                  /* the caller's real ids */
+  gid_t gid;
 };
 
 int plan_build (struct plan *plan, int argc, char *const *argv,

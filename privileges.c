@@ -4,6 +4,8 @@
 #include "utils.h"
 
 #include <linux/filter.h>
+#include <stdio.h>
+#include <string.h>
 #include <linux/seccomp.h>
 #include <linux/securebits.h>
 #include <sys/capability.h>
@@ -117,17 +119,34 @@ cap_policy_apply (const struct cap_policy *policy, const char **step)
   return 0;
 }
 
+/* bwrap's words first, which its users' tests match; then ours. */
+static _Noreturn void
+die_seccomp (const char *message, const char *option, int fd, const char *detail)
+{
+  log_message (LOG_LEVEL_ERROR, "%s", message);
+  log_detail (LOG_LEVEL_INFO, "  %s %d: %s", option, fd, detail);
+  exit (1);
+}
+
 static void
 load_program (int fd, const char *option, struct seccomp_program *program)
 {
   char *data;
   size_t len;
+  char detail[128];
   if (read_all (fd, &data, &len) < 0)
-    die_errno ("%s %d: reading the seccomp program", option, fd);
+    {
+      char message[128];
+      snprintf (message, sizeof message, "Can't read seccomp data: %s", strerror (errno));
+      die_seccomp (message, option, fd, "reading the program failed");
+    }
   close (fd);
-  if (len == 0 || len % sizeof (struct sock_filter) != 0)
-    die ("%s %d: a seccomp program is a whole number of %zu-byte BPF instructions; this one is %zu bytes",
-         option, fd, sizeof (struct sock_filter), len);
+  if (len % sizeof (struct sock_filter) != 0)
+    {
+      snprintf (detail, sizeof detail, "%zu bytes are not whole %zu-byte BPF instructions",
+                len, sizeof (struct sock_filter));
+      die_seccomp ("Invalid seccomp data, must be multiple of 8", option, fd, detail);
+    }
   if (len / sizeof (struct sock_filter) > BPF_MAXINSNS)
     die ("%s %d: the seccomp program has %zu instructions, more than the kernel's %d",
          option, fd, len / sizeof (struct sock_filter), BPF_MAXINSNS);
@@ -154,7 +173,9 @@ seccomp_install_all (const struct seccomp_program *programs, size_t n, size_t *f
   for (size_t i = 0; i < n; i++)
     {
       struct sock_fprog prog = { programs[i].length, programs[i].filter };
-      if (syscall (SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog) < 0)
+      /* prctl, not seccomp(2): a filter installed earlier need only allow
+       * prctl(PR_SET_SECCOMP) for the next one to go in, as bwrap documents. */
+      if (prctl (PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog, 0, 0) < 0)
         {
           *failed = i;
           return -1;

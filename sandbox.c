@@ -51,6 +51,8 @@ struct sandbox
   size_t n_seccomp;
   int *lock_fds;
   uint64_t caller_caps;
+  int ns_dir;             /* /proc/self/ns, for the status fds */
+  bool reported;          /* --info-fd and --json-status-fd told of the start */
 };
 
 /* ---- the command line ---------------------------------------------------- */
@@ -84,6 +86,12 @@ die_plan_error (const struct plan *plan, const struct plan_error *error)
       print_help (plan, stderr);
       exit (1);
     }
+  if (error->detail[0])
+    {
+      log_message (LOG_LEVEL_ERROR, "%s", error->message);
+      log_detail (LOG_LEVEL_INFO, "  %s", error->detail);
+      exit (1);
+    }
   die ("%s", error->message);
 }
 
@@ -108,7 +116,9 @@ read_plan (struct plan *plan, struct host_facts *facts, int argc, char **argv)
     }
   if (plan->check_host)
     exit (run_host_check (plan->check_json));
-  facts->is_root = getuid () == 0;
+  facts->uid = getuid ();
+  facts->gid = getgid ();
+  facts->is_root = facts->uid == 0;
   if (plan_validate (plan, facts, &error) < 0)
     die_plan_error (plan, &error);
   if (plan->n_chdir > 1)
@@ -134,6 +144,7 @@ decide (struct sandbox *sb)
   sb->parent = getppid ();
   sb->caller_caps = sb->facts.is_root ? caller_permitted_caps () : 0;
   sb->host_proc_dir = -1;
+  sb->ns_dir = -1;
   sb->exec_report = (struct exec_report) { -1, -1 };
 }
 
@@ -165,6 +176,9 @@ prepare (struct sandbox *sb)
     }
   if (plan->json_status_fd >= 0 && exec_report_open (&sb->exec_report) < 0)
     die_errno ("--json-status-fd: pipe2");
+  if ((plan->info_fd >= 0 || plan->json_status_fd >= 0)
+      && (sb->ns_dir = open ("/proc/self/ns", O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0)
+    die_errno ("--info-fd/--json-status-fd: open /proc/self/ns");
   mount_api_init ();
 }
 
@@ -221,25 +235,35 @@ fork_or_die (const char *why)
 
 /* --info-fd and the first --json-status-fd line, as soon as it runs. */
 static void
-report_started (const struct sandbox *sb, pid_t child)
+report_started (struct sandbox *sb, pid_t child)
 {
   const struct plan *plan = sb->plan;
+  struct ns_ids ids;
+  sb->reported = true;
+  if (plan->info_fd < 0 && plan->json_status_fd < 0)
+    return;
+  status_read_ns_ids (sb->ns_dir, sb->ns.clone_flags, &ids);
+  close_fd_ptr (&sb->ns_dir);
   if (plan->info_fd >= 0)
     {
-      if (status_write_started (plan->info_fd, true, child, sb->ns.clone_flags) < 0)
+      if (status_write_started (plan->info_fd, true, child, &ids) < 0)
         die_errno ("--info-fd %d: write", plan->info_fd);
       close (plan->info_fd);
     }
-  if (plan->json_status_fd >= 0 && status_write_started (plan->json_status_fd, false, child, sb->ns.clone_flags) < 0)
+  if (plan->json_status_fd >= 0 && status_write_started (plan->json_status_fd, false, child, &ids) < 0)
     die_errno ("--json-status-fd %d: write", plan->json_status_fd);
 }
 
-/* A process that stays behind to watch keeps no privilege, and the
- * payload (same uid) cannot ptrace it or read its memory. */
+/* A process that stays behind to watch keeps no privilege, and is made
+ * undumpable so the payload (same uid) cannot ptrace it or read its
+ * memory -- except pid 1 of a pid namespace, as with bwrap: the caller
+ * finds the sandbox's namespaces through its /proc/PID/ns, and it holds
+ * nothing of the caller's. */
 static void
-become_watcher (struct sandbox *sb)
+become_watcher (struct sandbox *sb, bool is_pid_1)
 {
-  prctl (PR_SET_DUMPABLE, 0, 0, 0, 0);
+  if (!is_pid_1)
+    prctl (PR_SET_DUMPABLE, 0, 0, 0, 0);
   cap_t none = cap_init ();
   if (none)
     {
@@ -254,7 +278,7 @@ static int
 watch (struct sandbox *sb, pid_t child, bool outermost)
 {
   const struct plan *plan = sb->plan;
-  become_watcher (sb);
+  become_watcher (sb, sb->own_pid_ns && !outermost);
   int code = monitor_child (child, sb->own_pid_ns && !outermost, !plan->new_session);
   if (outermost && plan->json_status_fd >= 0 && exec_report_payload_ran (&sb->exec_report))
     (void) status_write_exit_code (plan->json_status_fd, code);
@@ -263,13 +287,15 @@ watch (struct sandbox *sb, pid_t child, bool outermost)
 
 /* The child of the outside watcher: what belongs to the watcher stays there. */
 static void
-leave_to_outside_watcher (const struct sandbox *sb)
+leave_to_outside_watcher (struct sandbox *sb)
 {
   const struct plan *plan = sb->plan;
-  int fds[] = { plan->info_fd, plan->json_status_fd, plan->sync_fd, sb->exec_report.read_fd };
+  int fds[] = { plan->info_fd, plan->json_status_fd, plan->sync_fd, sb->exec_report.read_fd, sb->ns_dir };
   for (size_t i = 0; i < N_ELEMENTS (fds); i++)
     if (fds[i] >= 0)
       close (fds[i]);
+  /* The start is the outside watcher's to report. */
+  sb->reported = true;
 }
 
 /* ---- inside ------------------------------------------------------------- */
@@ -324,6 +350,8 @@ build_sandbox (struct sandbox *sb)
     .plan = plan,
     .host_cwd = sb->host_cwd,
     .own_pid_ns = sb->own_pid_ns,
+    .own_net_ns = (sb->ns.clone_flags & CLONE_NEWNET) != 0,
+    .own_cgroup_ns = (sb->ns.clone_flags & CLONE_NEWCGROUP) != 0,
   };
   struct setup_failure failure = { 0 };
   const char *step = NULL;
@@ -385,7 +413,8 @@ run_sandbox (struct sandbox *sb)
       /* Seen from inside a pid namespace, a parent outside it is pid 0. */
       watch_parent (sb, sb->own_pid_ns ? 0 : self);
     }
-  else
+  else if (!sb->watch_inside || sb->plan->userns_block_fd >= 0)
+    /* The caller needs our pid now to set up the maps: tell it. */
     report_started (sb, getpid ());
 
   write_id_maps (sb);
@@ -396,7 +425,11 @@ run_sandbox (struct sandbox *sb)
       pid_t self = getpid ();
       pid_t payload = fork_or_die ("the payload");
       if (payload > 0)
-        return watch (sb, payload, !sb->watch_outside);
+        {
+          if (!sb->reported)
+            report_started (sb, payload);
+          return watch (sb, payload, !sb->watch_outside);
+        }
       watch_parent (sb, self);
     }
   exec_payload (sb, &saved_mask);

@@ -289,29 +289,76 @@ protect_proc (struct fs_context *ctx, const struct op *op)
   return 0;
 }
 
+/* A new filesystem of fstype on dest, or, where the sandbox may not make
+ * one, the host's own bound there: a fresh procfs needs a pid namespace
+ * the sandbox owns, a fresh sysfs a network namespace. */
+static int
+mount_fresh_or_host (struct fs_context *ctx, const struct op *op, bool fresh, const char *fstype,
+                     const char *host_path, unsigned flags)
+{
+  if (fresh)
+    return mount_new_fs (ctx, op, fstype, NULL, 0, flags);
+  const char *call = NULL;
+  autoclose int src = open_host_path (host_path);
+  if (src < 0)
+    return fail_op (ctx, op, "opening the host's", host_path);
+  autoclose int dest = ensure_dir (ctx->root_fd, op->dest, 0755, 0755);
+  if (dest < 0)
+    return fail_op (ctx, op, "creating the mount point", NULL);
+  if (mount_bind_at (src, dest, flags, true, &call) < 0)
+    return fail_op (ctx, op, call, NULL);
+  return after_mount_on (ctx, dest);
+}
+
+/* cgroup2 for the sandbox's own cgroup namespace: writable only where the
+ * caller may write its cgroup (a delegated one), read-only otherwise. */
+static unsigned
+cgroup_mount_flags (void)
+{
+  char line[4096];
+  autoclose int fd = open ("/proc/self/cgroup", O_RDONLY | O_CLOEXEC);
+  ssize_t n = fd < 0 ? -1 : read (fd, line, sizeof line - 1);
+  unsigned ro = MOUNT_RDONLY | MOUNT_NOSUID | MOUNT_NODEV | MOUNT_NOEXEC;
+  if (n <= 0)
+    return ro;
+  line[n] = '\0';
+  char *path = strstr (line, "0::");
+  if (path == NULL)
+    return ro;
+  path += 3;
+  path[strcspn (path, "\n")] = '\0';
+  autofree char *procs = xasprintf ("/sys/fs/cgroup%s/cgroup.procs", path);
+  return access (procs, W_OK) == 0 ? (ro & ~(unsigned) MOUNT_RDONLY) : ro;
+}
+
+static int
+op_sys (struct fs_context *ctx, const struct op *op)
+{
+  const unsigned flags = MOUNT_RDONLY | MOUNT_NOSUID | MOUNT_NODEV | MOUNT_NOEXEC;
+  if (mount_fresh_or_host (ctx, op, ctx->setup->own_net_ns, "sysfs", "/sys", flags) < 0)
+    return -1;
+  if (!ctx->setup->own_cgroup_ns)
+    return 0;
+  const char *call = NULL;
+  autofree char *cgroup = xasprintf ("%s/fs/cgroup", op->dest);
+  autoclose int dest = resolve_in_root (ctx->root_fd, cgroup, O_DIRECTORY, false);
+  if (dest < 0)
+    return fail_op (ctx, op, "openat2", "fs/cgroup");
+  if (mount_fs_at ("cgroup2", NULL, 0, cgroup_mount_flags (), dest, &call) < 0)
+    {
+      ctx->failure->fstype = "cgroup2";
+      return fail_op (ctx, op, call, "fs/cgroup");
+    }
+  return 0;
+}
+
 static int
 op_proc (struct fs_context *ctx, const struct op *op)
 {
   const unsigned flags = MOUNT_NOSUID | MOUNT_NODEV | MOUNT_NOEXEC;
-  int r;
-  if (ctx->setup->own_pid_ns)
-    r = mount_new_fs (ctx, op, "proc", NULL, 0, flags);
-  else
-    {
-      /* A fresh procfs needs a pid namespace the sandbox owns: show the
-       * caller's, as it is. */
-      const char *call = NULL;
-      autoclose int src = open_host_path ("/proc");
-      autoclose int dest = ensure_dir (ctx->root_fd, op->dest, 0755, 0755);
-      if (src < 0)
-        return fail_op (ctx, op, "opening the host's /proc", "/proc");
-      if (dest < 0)
-        return fail_op (ctx, op, "creating the mount point", NULL);
-      if (mount_bind_at (src, dest, flags, true, &call) < 0)
-        return fail_op (ctx, op, call, op->dest);
-      r = after_mount_on (ctx, dest);
-    }
-  return r < 0 ? r : protect_proc (ctx, op);
+  if (mount_fresh_or_host (ctx, op, ctx->setup->own_pid_ns, "proc", "/proc", flags) < 0)
+    return -1;
+  return protect_proc (ctx, op);
 }
 
 static const char *const dev_nodes[] = { "null", "zero", "full", "random", "urandom", "tty" };
@@ -348,7 +395,9 @@ op_dev (struct fs_context *ctx, const struct op *op)
 {
   const char *call = NULL;
   struct fs_param tmpfs[] = { { "mode", "755" } };
-  if (mount_new_fs (ctx, op, "tmpfs", tmpfs, N_ELEMENTS (tmpfs), MOUNT_NOSUID | MOUNT_NOEXEC) < 0)
+  /* nodev is per mount: the device binds below are mounts of their own.
+   * No noexec, as with bwrap: /dev/shm may hold executable mappings. */
+  if (mount_new_fs (ctx, op, "tmpfs", tmpfs, N_ELEMENTS (tmpfs), MOUNT_NOSUID | MOUNT_NODEV) < 0)
     return -1;
   autoclose int dev = resolve_in_root (ctx->root_fd, op->dest, O_DIRECTORY, false);
   if (dev < 0)
@@ -472,21 +521,39 @@ op_chmod (struct fs_context *ctx, const struct op *op)
   return 0;
 }
 
+/* The caller's descriptor lives in the caller's mount namespace, which
+ * the kernel will not clone from: bind the path it names here, then make
+ * sure that is the very file the descriptor holds. */
 static int
 op_bind_fd (struct fs_context *ctx, const struct op *op)
 {
   const char *call = NULL;
-  struct stat st;
-  if (fstat (op->fd, &st) < 0)
-    return failf (ctx, "fstat", "%s %d %s: file descriptor %d", op->option, op->fd, op->dest, op->fd);
-  autoclose int dest = ensure_mount_point (ctx->root_fd, op->dest, S_ISDIR (st.st_mode), 0755);
-  if (dest < 0)
-    return fail_op (ctx, op, "creating the mount point", NULL);
-  if (mount_bind_at (op->fd, dest, bind_mount_flags (op->bind_flags), true, &call) < 0)
-    return fail_op (ctx, op, call, NULL);
+  char link[64], path[4096];
+  struct stat want, got;
+  bool fresh;
+  ssize_t n = readlink (proc_fd_path (op->fd, link, sizeof link), path, sizeof path - 1);
+  if (n < 0 || fstat (op->fd, &want) < 0)
+    return failf (ctx, "readlink", "%s %d %s: file descriptor %d", op->option, op->fd, op->dest, op->fd);
+  path[n] = '\0';
+
+  struct mount_tree tree;
+  if (mount_tree_clone (AT_FDCWD, path, bind_mount_flags (op->bind_flags), true, &tree, &call) < 0)
+    return failf (ctx, call, "%s %d %s: %s", op->option, op->fd, op->dest, path);
+  if (fstat (tree.fd, &got) < 0 || got.st_dev != want.st_dev || got.st_ino != want.st_ino)
+    {
+      mount_tree_release (&tree);
+      errno = ESTALE;
+      return failf (ctx, NULL, "%s %d %s: %s is no longer the file the descriptor holds",
+                    op->option, op->fd, op->dest, path);
+    }
+  autoclose int dest = make_mount_point (ctx, op->dest, tree.fd, 0755, &fresh);
+  int r = dest < 0 ? fail_op (ctx, op, "creating the mount point", NULL)
+          : mount_tree_attach (&tree, dest, &call) < 0 ? fail_op (ctx, op, call, NULL)
+          : fresh ? 0 : after_mount_on_existing (ctx, dest);
+  mount_tree_release (&tree);
   /* The descriptor was only a way to name the source. */
   close (op->fd);
-  return after_mount_on (ctx, dest);
+  return r;
 }
 
 /* Descriptors that close together when the list goes out of scope. */
@@ -639,6 +706,7 @@ run_op (struct fs_context *ctx, const struct op *op)
     case OP_CHMOD: return op_chmod (ctx, op);
     case OP_BIND_FD: return op_bind_fd (ctx, op);
     case OP_OVERLAY: return op_overlay (ctx, op);
+    case OP_SYS: return op_sys (ctx, op);
     }
   errno = EINVAL;
   return failf (ctx, NULL, "%s: unknown operation", op->option);
@@ -646,23 +714,60 @@ run_op (struct fs_context *ctx, const struct op *op)
 
 /* ---- the two root switches -------------------------------------------- */
 
+static int
+stack_base (struct fs_context *ctx)
+{
+  const char *call = NULL;
+  struct fs_param mode[] = { { "mode", "755" } };
+  ctx->base_fd = mount_tmpfs_over_root (mode, 1, MOUNT_NOSUID | MOUNT_NODEV, &call);
+  if (ctx->base_fd < 0)
+    return failf (ctx, call, "mounting the staging tmpfs");
+  if (mkdirat (ctx->base_fd, "oldroot", 0755) < 0 || mkdirat (ctx->base_fd, "newroot", 0755) < 0)
+    return failf (ctx, "mkdirat", "creating oldroot and newroot in the staging tmpfs");
+  return 0;
+}
+
+/* An initramfs: "/" is the rootfs itself, which has no parent mount, and
+ * pivot_root needs one.  Put a copy of "/" on top of it, enter that, and
+ * pivot from there. */
+static int
+pivot_from_initramfs (struct fs_context *ctx)
+{
+  const char *call = NULL;
+  if (mount_detach_fd (ctx->base_fd, &call) < 0)
+    return failf (ctx, call, "detaching the staging tmpfs");
+  close_fd_ptr (&ctx->base_fd);
+  ctx->base_fd = -1;
+  autoclose int copy = mount_root_over_itself (&call);
+  if (copy < 0)
+    return failf (ctx, call, "binding the initramfs root over itself");
+  if (fchdir (copy) < 0 || chroot (".") < 0)
+    return failf (ctx, "chroot", "entering the copy of the initramfs root");
+  if (stack_base (ctx) < 0)
+    return -1;
+  if (mount_pivot_into (ctx->base_fd, "oldroot", &call) < 0)
+    return failf (ctx, call, "moving the caller's root aside");
+  return 0;
+}
+
 /* Stack the staging tmpfs on "/" and pivot into it: the caller's root
  * moves to base/oldroot. */
 static int
 enter_base (struct fs_context *ctx)
 {
   const char *call = NULL;
-  struct fs_param mode[] = { { "mode", "755" } };
 
   if (mount_make_root_rslave (&call) < 0)
     return failf (ctx, call, "making the mounts of the new namespace private to it");
-  ctx->base_fd = mount_tmpfs_over_root (mode, 1, MOUNT_NOSUID | MOUNT_NODEV, &call);
-  if (ctx->base_fd < 0)
-    return failf (ctx, call, "mounting the staging tmpfs");
-  if (mkdirat (ctx->base_fd, "oldroot", 0755) < 0 || mkdirat (ctx->base_fd, "newroot", 0755) < 0)
-    return failf (ctx, "mkdirat", "creating oldroot and newroot in the staging tmpfs");
+  if (stack_base (ctx) < 0)
+    return -1;
   if (mount_pivot_into (ctx->base_fd, "oldroot", &call) < 0)
-    return failf (ctx, call, "moving the caller's root aside");
+    {
+      if (errno != EINVAL)
+        return failf (ctx, call, "moving the caller's root aside");
+      if (pivot_from_initramfs (ctx) < 0)
+        return -1;
+    }
   mount_set_staging_dir (ctx->base_fd);
   return 0;
 }

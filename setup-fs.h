@@ -19,6 +19,8 @@ struct fs_setup
   const struct plan *plan;
   const char *host_cwd;   /* the caller's working directory, NULL if unknown */
   bool own_pid_ns;        /* --proc gets a fresh procfs */
+  bool own_net_ns;        /* --sys gets a fresh sysfs */
+  bool own_cgroup_ns;     /* --sys gets a cgroup2 at fs/cgroup */
 };
 
 /* Build the new root in order and switch to it; the old root is detached.

@@ -24,8 +24,21 @@ static const struct
   { CLONE_NEWUTS, "uts", "uts" },
 };
 
+void
+status_read_ns_ids (int ns_dir, int clone_flags, struct ns_ids *ids)
+{
+  _Static_assert (N_ELEMENTS (listed_ns) <= N_ELEMENTS (ids->inode), "room for every namespace");
+  ids->clone_flags = clone_flags;
+  for (size_t i = 0; i < N_ELEMENTS (listed_ns); i++)
+    {
+      struct stat st;
+      ids->inode[i] = (clone_flags & listed_ns[i].flag) && fstatat (ns_dir, listed_ns[i].proc_name, &st, 0) == 0
+                      ? st.st_ino : 0;
+    }
+}
+
 int
-status_write_started (int fd, bool pretty, pid_t child_pid, int clone_flags)
+status_write_started (int fd, bool pretty, pid_t child_pid, const struct ns_ids *ids)
 {
   const char *open_brace = pretty ? "{\n    " : "{ ";
   const char *separator = pretty ? ",\n    " : ", ";
@@ -34,17 +47,9 @@ status_write_started (int fd, bool pretty, pid_t child_pid, int clone_flags)
   size_t used = (size_t) snprintf (out, sizeof out, "%s\"child-pid\": %d", open_brace, (int) child_pid);
 
   for (size_t i = 0; i < N_ELEMENTS (listed_ns); i++)
-    {
-      char path[64];
-      struct stat st;
-      if (!(clone_flags & listed_ns[i].flag))
-        continue;
-      snprintf (path, sizeof path, "/proc/self/ns/%s", listed_ns[i].proc_name);
-      if (stat (path, &st) < 0)
-        continue;
+    if (ids->inode[i] != 0)
       used += (size_t) snprintf (out + used, sizeof out - used, "%s\"%s-namespace\": %llu",
-                                 separator, listed_ns[i].name, (unsigned long long) st.st_ino);
-    }
+                                 separator, listed_ns[i].name, ids->inode[i]);
   used += (size_t) snprintf (out + used, sizeof out - used, "%s", close_brace);
   return write_all (fd, out, used);
 }

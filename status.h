@@ -5,9 +5,20 @@
 #include <stdbool.h>
 #include <sys/types.h>
 
+/* The inode numbers of the namespaces created.  ns_dir is /proc/self/ns,
+ * opened before the first fork: the sandbox's pivot moves this process's
+ * root too, and pid_for_children only exists once a child does. */
+struct ns_ids
+{
+  int clone_flags;
+  unsigned long long inode[8];
+};
+
+void status_read_ns_ids (int ns_dir, int clone_flags, struct ns_ids *ids);
+
 /* The JSON object describing the running sandbox: child-pid and the inode
  * of each namespace created.  pretty: the multi-line form of --info-fd. */
-int status_write_started (int fd, bool pretty, pid_t child_pid, int clone_flags);
+int status_write_started (int fd, bool pretty, pid_t child_pid, const struct ns_ids *ids);
 int status_write_exit_code (int fd, int exit_code);
 
 /* A pipe whose write end travels down to the payload: it writes "E" just

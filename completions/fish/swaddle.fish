@@ -20,7 +20,7 @@ function __swaddle_args
         case --argv0 --hostname --exec-label --file-label
             echo text
         case --chdir --overlay-src --tmp-overlay --ro-overlay --proc --dev \
-            --tmpfs --mqueue --dir
+            --tmpfs --sys --mqueue --dir
             echo dir
         case --lock-file --remount-ro
             echo path
@@ -179,6 +179,7 @@ __swaddle_option file-label 'SELinux context of files swaddle creates'
 __swaddle_option proc 'Mount a proc filesystem'
 __swaddle_option dev 'Mount a new minimal /dev'
 __swaddle_option tmpfs 'Mount a new tmpfs'
+__swaddle_option sys 'Mount a read-only sysfs'
 __swaddle_option mqueue 'Mount a POSIX message queue filesystem'
 __swaddle_option dir 'Create a directory'
 __swaddle_option file "Copy a descriptor's data into a new file"

@@ -24,6 +24,8 @@ test_proc_covers_kernel_knobs_read_only() {
   local path
   capture_mountinfo "${MINROOT[@]}" --unshare-pid --proc /proc
   for path in /proc/sys /proc/sysrq-trigger /proc/irq /proc/bus; do
+    # A kernel without CONFIG_MAGIC_SYSRQ has no sysrq-trigger at all.
+    [ -e "$path" ] || continue
     assert_mount "$path" +ro
   done
 }
