@@ -466,23 +466,12 @@ first_failure (enum probe *which)
   return NULL;
 }
 
+/* "EPERM", "ENOSPC", ...: the name the kernel's documentation uses. */
 static const char *
 errno_name (int e)
 {
-  switch (e)
-    {
-    case EPERM: return "EPERM";
-    case EACCES: return "EACCES";
-    case ENOSPC: return "ENOSPC";
-    case EUSERS: return "EUSERS";
-    case EINVAL: return "EINVAL";
-    case ENOSYS: return "ENOSYS";
-    case ENOENT: return "ENOENT";
-    case ENODEV: return "ENODEV";
-    case EBUSY: return "EBUSY";
-    case EOPNOTSUPP: return "EOPNOTSUPP";
-    default: return "error";
-    }
+  const char *name = strerrorname_np (e);
+  return name ? name : "an unknown errno";
 }
 
 static void

@@ -923,23 +923,12 @@ evidence (struct classify *c, const char *fmt, ...)
   append (c->out->evidence, sizeof c->out->evidence, "\n", "%s", line);
 }
 
+/* "EPERM", "ENOSPC", ...: the name the kernel's documentation uses. */
 static const char *
 errno_name (int e)
 {
-  switch (e)
-    {
-    case EPERM: return "EPERM";
-    case EACCES: return "EACCES";
-    case ENOSPC: return "ENOSPC";
-    case EUSERS: return "EUSERS";
-    case EINVAL: return "EINVAL";
-    case ENOSYS: return "ENOSYS";
-    case EFAULT: return "EFAULT";
-    case EBADF: return "EBADF";
-    case ENOENT: return "ENOENT";
-    case EBUSY: return "EBUSY";
-    default: return "an error";
-    }
+  const char *name = strerrorname_np (e);
+  return name ? name : "an unknown errno";
 }
 
 static bool
