@@ -169,6 +169,15 @@ parse_uint_arg (const char *text, unsigned base, uint64_t max, uint64_t *out)
 /* ---- validation --------------------------------------------------------- */
 
 bool
+plan_has_op (const struct plan *plan, enum op_kind kind)
+{
+  for (size_t i = 0; i < plan->n_ops; i++)
+    if (plan->ops[i].kind == kind)
+      return true;
+  return false;
+}
+
+bool
 plan_wants_user_ns (const struct plan *plan, const struct host_facts *facts)
 {
   /* Without privilege a user namespace is what makes everything else

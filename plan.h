@@ -205,6 +205,9 @@ int plan_validate (struct plan *plan, const struct host_facts *facts,
                    struct plan_error *error);
 void plan_free (struct plan *plan);
 
+/* Whether any operation of the plan is of this kind. */
+bool plan_has_op (const struct plan *plan, enum op_kind kind);
+
 /* The plan's decisions, derived once. */
 bool plan_wants_user_ns (const struct plan *plan, const struct host_facts *facts);
 

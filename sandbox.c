@@ -53,6 +53,7 @@ struct sandbox
   uint64_t caller_caps;
   int ns_dir;             /* /proc/self/ns, for the status fds */
   bool reported;          /* --info-fd and --json-status-fd told of the start */
+  bool cgroup_delegated;
 };
 
 /* ---- the command line ---------------------------------------------------- */
@@ -143,6 +144,8 @@ decide (struct sandbox *sb)
                          || (exit_status_wanted && !sb->watch_outside));
   sb->parent = getppid ();
   sb->caller_caps = sb->facts.is_root ? caller_permitted_caps () : 0;
+  sb->cgroup_delegated = (sb->ns.clone_flags & CLONE_NEWCGROUP) && plan_has_op (plan, OP_SYS)
+                         && caller_cgroup_is_delegated ();
   sb->host_proc_dir = -1;
   sb->ns_dir = -1;
   sb->exec_report = (struct exec_report) { -1, -1 };
@@ -352,6 +355,7 @@ build_sandbox (struct sandbox *sb)
     .own_pid_ns = sb->own_pid_ns,
     .own_net_ns = (sb->ns.clone_flags & CLONE_NEWNET) != 0,
     .own_cgroup_ns = (sb->ns.clone_flags & CLONE_NEWCGROUP) != 0,
+    .cgroup_delegated = sb->cgroup_delegated,
   };
   struct setup_failure failure = { 0 };
   const char *step = NULL;

@@ -310,32 +310,52 @@ mount_fresh_or_host (struct fs_context *ctx, const struct op *op, bool fresh, co
   return after_mount_on (ctx, dest);
 }
 
-/* cgroup2 for the sandbox's own cgroup namespace: writable only where the
- * caller may write its cgroup (a delegated one), read-only otherwise. */
-static unsigned
-cgroup_mount_flags (void)
+/* The caller's cgroup2 directory: the cgroup2 mount point (wherever the
+ * host has it: /sys/fs/cgroup, or /sys/fs/cgroup/unified on a hybrid
+ * layout) joined with the "0::" line of /proc/self/cgroup. */
+static char *
+caller_cgroup_dir (void)
 {
-  char line[4096];
-  autoclose int fd = open ("/proc/self/cgroup", O_RDONLY | O_CLOEXEC);
-  ssize_t n = fd < 0 ? -1 : read (fd, line, sizeof line - 1);
-  unsigned ro = MOUNT_RDONLY | MOUNT_NOSUID | MOUNT_NODEV | MOUNT_NOEXEC;
-  if (n <= 0)
-    return ro;
-  line[n] = '\0';
-  char *path = strstr (line, "0::");
-  if (path == NULL)
-    return ro;
+  autoclose int cg = open ("/proc/self/cgroup", O_RDONLY | O_CLOEXEC);
+  autoclose int mi = open ("/proc/self/mountinfo", O_RDONLY | O_CLOEXEC);
+  autofree char *groups = NULL, *mounts = NULL;
+  size_t len;
+  if (cg < 0 || mi < 0 || read_all (cg, &groups, &len) < 0 || read_all (mi, &mounts, &len) < 0)
+    return NULL;
+  char *path = strstr (groups, "0::");
+  char *type = strstr (mounts, " - cgroup2 ");
+  if (path == NULL || type == NULL)
+    return NULL;
   path += 3;
   path[strcspn (path, "\n")] = '\0';
-  autofree char *procs = xasprintf ("/sys/fs/cgroup%s/cgroup.procs", path);
-  return access (procs, W_OK) == 0 ? (ro & ~(unsigned) MOUNT_RDONLY) : ro;
+  /* The mount point is the fifth field of the line that holds " - cgroup2 ". */
+  char *line = type;
+  while (line > mounts && line[-1] != '\n')
+    line--;
+  char *point = line;
+  for (int i = 0; i < 4 && point; i++)
+    point = strchr (point, ' ') ? strchr (point, ' ') + 1 : NULL;
+  if (point == NULL)
+    return NULL;
+  point[strcspn (point, " ")] = '\0';
+  return xasprintf ("%s%s", point, path);
+}
+
+bool
+caller_cgroup_is_delegated (void)
+{
+  autofree char *dir = caller_cgroup_dir ();
+  if (dir == NULL)
+    return false;
+  autofree char *procs = xasprintf ("%s/cgroup.procs", dir);
+  return access (dir, W_OK) == 0 && access (procs, W_OK) == 0;
 }
 
 static int
 op_sys (struct fs_context *ctx, const struct op *op)
 {
-  const unsigned flags = MOUNT_RDONLY | MOUNT_NOSUID | MOUNT_NODEV | MOUNT_NOEXEC;
-  if (mount_fresh_or_host (ctx, op, ctx->setup->own_net_ns, "sysfs", "/sys", flags) < 0)
+  const unsigned sys_flags = MOUNT_RDONLY | MOUNT_NOSUID | MOUNT_NODEV | MOUNT_NOEXEC;
+  if (mount_fresh_or_host (ctx, op, ctx->setup->own_net_ns, "sysfs", "/sys", sys_flags) < 0)
     return -1;
   if (!ctx->setup->own_cgroup_ns)
     return 0;
@@ -344,7 +364,9 @@ op_sys (struct fs_context *ctx, const struct op *op)
   autoclose int dest = resolve_in_root (ctx->root_fd, cgroup, O_DIRECTORY, false);
   if (dest < 0)
     return fail_op (ctx, op, "openat2", "fs/cgroup");
-  if (mount_fs_at ("cgroup2", NULL, 0, cgroup_mount_flags (), dest, &call) < 0)
+  unsigned flags = MOUNT_NOSUID | MOUNT_NODEV | MOUNT_NOEXEC
+                   | (ctx->setup->cgroup_delegated ? 0 : MOUNT_RDONLY);
+  if (mount_fs_at ("cgroup2", NULL, 0, flags, dest, &call) < 0)
     {
       ctx->failure->fstype = "cgroup2";
       return fail_op (ctx, op, call, "fs/cgroup");

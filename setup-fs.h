@@ -21,7 +21,12 @@ struct fs_setup
   bool own_pid_ns;        /* --proc gets a fresh procfs */
   bool own_net_ns;        /* --sys gets a fresh sysfs */
   bool own_cgroup_ns;     /* --sys gets a cgroup2 at fs/cgroup */
+  bool cgroup_delegated;  /* ... writable: the caller may manage its cgroup */
 };
+
+/* Whether the caller may write its own cgroup2 directory (asked before
+ * the cgroup namespace makes that directory "/"). */
+bool caller_cgroup_is_delegated (void);
 
 /* Build the new root in order and switch to it; the old root is detached.
  * 0, or -1 with *failure filled in. */
