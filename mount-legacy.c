@@ -36,13 +36,18 @@ join_params (const struct fs_param *params, size_t n_params)
 {
   size_t len = 1;
   for (size_t i = 0; i < n_params; i++)
-    len += strlen (params[i].key) + (params[i].value ? strlen (params[i].value) + 1 : 0) + 1;
+    len += strlen (params[i].key) + (params[i].value ? strlen (params[i].value) + 3 : 0) + 1;
   char *out = xmalloc (len);
   char *p = out;
   *p = '\0';
   for (size_t i = 0; i < n_params; i++)
-    p += sprintf (p, "%s%s%s%s", i ? "," : "", params[i].key,
-                  params[i].value ? "=" : "", params[i].value ? params[i].value : "");
+    {
+      const char *value = params[i].value;
+      /* An SELinux context's category list has commas: quote it. */
+      const char *quote = value && strchr (value, ',') ? "\"" : "";
+      p += sprintf (p, "%s%s%s%s%s%s", i ? "," : "", params[i].key, value ? "=" : "",
+                    quote, value ? value : "", quote);
+    }
   return out;
 }
 

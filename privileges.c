@@ -184,11 +184,21 @@ seccomp_install_all (const struct seccomp_program *programs, size_t n, size_t *f
   return 0;
 }
 
+bool
+selinux_enabled (void)
+{
+#if HAVE_SELINUX
+  return is_selinux_enabled () > 0;
+#else
+  return false;
+#endif
+}
+
 int
 selinux_set_exec_label (const char *label)
 {
 #if HAVE_SELINUX
-  if (label == NULL || is_selinux_enabled () <= 0)
+  if (label == NULL || !selinux_enabled ())
     return 0;
   return setexeccon (label);
 #else

@@ -36,5 +36,8 @@ void seccomp_load_all (const struct plan *plan, struct seccomp_program **program
 /* Install them (no_new_privs must be set).  0, or -1 with errno. */
 int seccomp_install_all (const struct seccomp_program *programs, size_t n, size_t *failed);
 
+/* Whether SELinux labels mean anything on this host. */
+bool selinux_enabled (void);
+
 /* --exec-label: 0, or -1 with errno; a no-op where SELinux is off. */
 int selinux_set_exec_label (const char *label);

@@ -11,6 +11,7 @@
  * old root is detached and newroot made "/"; the base goes with it. */
 #include "setup-fs.h"
 #include "bind-mount.h"
+#include "privileges.h"
 #include "resolve.h"
 #include "utils.h"
 
@@ -233,15 +234,33 @@ op_remount_ro (struct fs_context *ctx, const struct op *op)
   return 0;
 }
 
+/* --file-label: the files of the filesystems swaddle makes for the
+ * sandbox carry that SELinux context.  Copies params into out, adding
+ * "context" where it applies; returns the count. */
+static size_t
+with_file_label (const struct fs_context *ctx, const struct fs_param *params, size_t n_params,
+                 struct fs_param *out, size_t size)
+{
+  const char *label = ctx->setup->plan->file_label;
+  for (size_t i = 0; i < n_params && i < size; i++)
+    out[i] = params[i];
+  if (label == NULL || n_params >= size || !selinux_enabled ())
+    return n_params;
+  out[n_params] = (struct fs_param) { "context", label };
+  return n_params + 1;
+}
+
 static int
 mount_new_fs (struct fs_context *ctx, const struct op *op, const char *fstype,
               const struct fs_param *params, size_t n_params, unsigned flags)
 {
   const char *call = NULL;
+  struct fs_param labelled[8];
+  n_params = with_file_label (ctx, params, n_params, labelled, N_ELEMENTS (labelled));
   autoclose int dest = ensure_dir (ctx->root_fd, op->dest, 0755, parent_mode_for (op->perms));
   if (dest < 0)
     return fail_op (ctx, op, "creating the mount point", NULL);
-  if (mount_fs_at (fstype, params, n_params, flags, dest, &call) < 0)
+  if (mount_fs_at (fstype, labelled, n_params, flags, dest, &call) < 0)
     {
       ctx->failure->fstype = fstype;
       return fail_op (ctx, op, call, op->dest);
@@ -437,9 +456,11 @@ op_dev (struct fs_context *ctx, const struct op *op)
   /* A devpts of its own: the sandbox sees and reaches no terminal of the host's. */
   autoclose int pts = openat (dev, "pts", O_PATH | O_DIRECTORY | O_CLOEXEC);
   struct fs_param devpts[] = { { "newinstance", NULL }, { "ptmxmode", "0666" }, { "mode", "620" } };
+  struct fs_param labelled[8];
+  size_t n_params = with_file_label (ctx, devpts, N_ELEMENTS (devpts), labelled, N_ELEMENTS (labelled));
   if (pts < 0)
     return fail_op (ctx, op, "openat", "pts");
-  if (mount_fs_at ("devpts", devpts, N_ELEMENTS (devpts), MOUNT_NOSUID | MOUNT_NOEXEC, pts, &call) < 0)
+  if (mount_fs_at ("devpts", labelled, n_params, MOUNT_NOSUID | MOUNT_NOEXEC, pts, &call) < 0)
     return fail_op (ctx, op, call, "pts");
   return 0;
 }
