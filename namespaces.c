@@ -111,9 +111,9 @@ ns_join (const struct plan *plan, const char **call)
    * CAP_SYS_ADMIN in the user namespace that owns it, which an
    * unprivileged caller has only once inside. */
   if (plan->userns_fd >= 0 && setns (plan->userns_fd, CLONE_NEWUSER) < 0)
-    return fail_call (call, "setns(--userns, CLONE_NEWUSER)");
+    return fail_call (call, "--userns");
   if (plan->pidns_fd >= 0 && setns (plan->pidns_fd, CLONE_NEWPID) < 0)
-    return fail_call (call, "setns(--pidns, CLONE_NEWPID)");
+    return fail_call (call, "--pidns");
   return 0;
 }
 

@@ -61,6 +61,9 @@ enum { APPLY_STOP = 1 };  /* --help, --version: stop reading */
 
 
 static int
+fail (struct parser *p, const char *fmt, ...) __attribute__((format (printf, 2, 3)));
+
+static int
 fail (struct parser *p, const char *fmt, ...)
 {
   va_list ap;

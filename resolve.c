@@ -9,6 +9,20 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 
+static const char *failed_call = "openat2";
+
+const char *
+resolve_failed_call (void)
+{
+  return failed_call;
+}
+
+void
+resolve_note_failure (const char *call)
+{
+  failed_call = call;
+}
+
 int
 resolve_in_root (int root_fd, const char *path, int extra_flags, bool allow_magic_links)
 {
@@ -22,6 +36,8 @@ resolve_in_root (int root_fd, const char *path, int extra_flags, bool allow_magi
       /* EAGAIN: a rename raced with a ".." walk; the kernel asks us to retry. */
       if (fd < 0 && errno == EAGAIN)
         continue;
+      if (fd < 0)
+        failed_call = "openat2";
       return fd;
     }
 }
@@ -84,6 +100,7 @@ open_parent (int root_fd, const char *path, mode_t parent_mode, char **name_out,
 static int
 create_entry (int parent_fd, const char *name, bool dir, mode_t mode)
 {
+  failed_call = dir ? "mkdirat" : "openat";
   if (dir)
     return mkdirat (parent_fd, name, mode);
   autoclose int fd = openat (parent_fd, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);

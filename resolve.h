@@ -29,6 +29,11 @@ int open_parent (int root_fd, const char *path, mode_t parent_mode, char **name_
  * trailing slashes: "/a/b/" gives "/a" and "b"; "/" gives "/" and "". */
 void path_split_last (char *copy, char **parent, char **name);
 
+/* The system call behind the last failure of these functions (and of
+ * callers that note theirs): "openat2", "mkdirat", "openat". */
+const char *resolve_failed_call (void);
+void resolve_note_failure (const char *call);
+
 /* The mode parents get: 0755, less the group and other bits that perms
  * withholds from the thing being created. */
 mode_t parent_mode_for (int perms);

@@ -156,13 +156,20 @@ decide (struct sandbox *sb)
 static void
 keep_control_fds_from_payload (const struct plan *plan)
 {
-  int fds[] = {
-    plan->info_fd, plan->json_status_fd, plan->sync_fd, plan->block_fd,
-    plan->userns_block_fd, plan->userns_fd, plan->userns2_fd, plan->pidns_fd,
+  const struct { const char *option; int fd; } fds[] = {
+    { "--info-fd", plan->info_fd }, { "--json-status-fd", plan->json_status_fd },
+    { "--sync-fd", plan->sync_fd }, { "--block-fd", plan->block_fd },
+    { "--userns-block-fd", plan->userns_block_fd }, { "--userns", plan->userns_fd },
+    { "--userns2", plan->userns2_fd }, { "--pidns", plan->pidns_fd },
   };
   for (size_t i = 0; i < N_ELEMENTS (fds); i++)
-    if (fds[i] >= 0 && fcntl (fds[i], F_SETFD, FD_CLOEXEC) < 0)
-      die_errno ("file descriptor %d given to swaddle", fds[i]);
+    if (fds[i].fd >= 0 && fcntl (fds[i].fd, F_SETFD, FD_CLOEXEC) < 0)
+      die_errno ("%s %d: not an open file descriptor", fds[i].option, fds[i].fd);
+  /* Status goes out after the payload may have started: find out now. */
+  int outputs[] = { plan->info_fd, plan->json_status_fd };
+  for (size_t i = 0; i < N_ELEMENTS (outputs); i++)
+    if (outputs[i] >= 0 && (fcntl (outputs[i], F_GETFL) & O_ACCMODE) == O_RDONLY)
+      die ("%s %d: not open for writing", i ? "--json-status-fd" : "--info-fd", outputs[i]);
 }
 
 static void
@@ -220,7 +227,12 @@ enter_namespaces (const struct sandbox *sb)
 {
   const char *call = NULL;
   if (ns_join (sb->plan, &call) < 0)
-    die_errno ("joining the namespaces given: %s", call);
+    {
+      bool user = strcmp (call, "--userns") == 0;
+      die_errno ("%s %d: setns(%s) into the namespace it holds", call,
+                 user ? sb->plan->userns_fd : sb->plan->pidns_fd,
+                 user ? "CLONE_NEWUSER" : "CLONE_NEWPID");
+    }
   if (ns_create (&sb->ns, &call) < 0)
     die_creating_namespaces (sb, call);
 }
@@ -237,6 +249,17 @@ fork_or_die (const char *why)
 }
 
 /* --info-fd and the first --json-status-fd line, as soon as it runs. */
+/* A started child must not outlive a report that failed. */
+static _Noreturn void
+die_reporting (pid_t child, const char *option, int fd)
+{
+  int err = errno;
+  if (child != getpid ())
+    kill (child, SIGKILL);
+  errno = err;
+  die_errno ("%s %d: write", option, fd);
+}
+
 static void
 report_started (struct sandbox *sb, pid_t child)
 {
@@ -250,11 +273,11 @@ report_started (struct sandbox *sb, pid_t child)
   if (plan->info_fd >= 0)
     {
       if (status_write_started (plan->info_fd, true, child, &ids) < 0)
-        die_errno ("--info-fd %d: write", plan->info_fd);
+        die_reporting (child, "--info-fd", plan->info_fd);
       close (plan->info_fd);
     }
   if (plan->json_status_fd >= 0 && status_write_started (plan->json_status_fd, false, child, &ids) < 0)
-    die_errno ("--json-status-fd %d: write", plan->json_status_fd);
+    die_reporting (child, "--json-status-fd", plan->json_status_fd);
 }
 
 /* A process that stays behind to watch keeps no privilege, and is made

@@ -147,6 +147,7 @@ parent_dir (struct fs_context *ctx, const char *parent, mode_t parent_mode)
 static int
 create_entry (int parent_fd, const char *name, bool dir)
 {
+  resolve_note_failure (dir ? "mkdirat" : "openat");
   if (dir)
     return mkdirat (parent_fd, name, 0755);
   autoclose int fd = openat (parent_fd, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0444);
@@ -215,7 +216,7 @@ op_bind (struct fs_context *ctx, const struct op *op)
       return fail_op (ctx, op, call, NULL);
     }
   autoclose int dest = make_mount_point (ctx, op->dest, tree.fd, 0755, &fresh);
-  int r = dest < 0 ? fail_op (ctx, op, "creating the mount point", NULL)
+  int r = dest < 0 ? fail_op (ctx, op, resolve_failed_call (), "creating the mount point")
           : mount_tree_attach (&tree, dest, &call) < 0 ? fail_op (ctx, op, call, NULL)
           : fresh ? 0 : after_mount_on_existing (ctx, dest);
   mount_tree_release (&tree);
@@ -259,7 +260,7 @@ mount_new_fs (struct fs_context *ctx, const struct op *op, const char *fstype,
   n_params = with_file_label (ctx, params, n_params, labelled, N_ELEMENTS (labelled));
   autoclose int dest = ensure_dir (ctx->root_fd, op->dest, 0755, parent_mode_for (op->perms));
   if (dest < 0)
-    return fail_op (ctx, op, "creating the mount point", NULL);
+    return fail_op (ctx, op, resolve_failed_call (), "creating the mount point");
   if (mount_fs_at (fstype, labelled, n_params, flags, dest, &call) < 0)
     {
       ctx->failure->fstype = fstype;
@@ -323,7 +324,7 @@ mount_fresh_or_host (struct fs_context *ctx, const struct op *op, bool fresh, co
     return fail_op (ctx, op, "opening the host's", host_path);
   autoclose int dest = ensure_dir (ctx->root_fd, op->dest, 0755, 0755);
   if (dest < 0)
-    return fail_op (ctx, op, "creating the mount point", NULL);
+    return fail_op (ctx, op, resolve_failed_call (), "creating the mount point");
   if (mount_bind_at (src, dest, flags, true, &call) < 0)
     return fail_op (ctx, op, call, NULL);
   return after_mount_on (ctx, dest);
@@ -471,7 +472,7 @@ op_dir (struct fs_context *ctx, const struct op *op)
   mode_t mode = op->perms == PERMS_DEFAULT ? 0755 : (mode_t) op->perms;
   autoclose int dir = ensure_dir (ctx->root_fd, op->dest, mode, parent_mode_for (op->perms));
   if (dir < 0)
-    return fail_op (ctx, op, "mkdirat", op->dest);
+    return fail_op (ctx, op, resolve_failed_call (), NULL);
   return 0;
 }
 
@@ -493,7 +494,7 @@ op_file (struct fs_context *ctx, const struct op *op)
   char *name;
   autoclose int parent = open_parent (ctx->root_fd, op->dest, parent_mode_for (op->perms), &name, &copy);
   if (parent < 0)
-    return fail_op (ctx, op, "creating the parent directories", op->dest);
+    return fail_op (ctx, op, resolve_failed_call (), "creating the parent directories");
   mode_t mode = op->perms == PERMS_DEFAULT ? 0666 : (mode_t) op->perms;
   autoclose int file = openat (parent, name, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, mode);
   if (file < 0)
@@ -517,7 +518,7 @@ op_bind_data (struct fs_context *ctx, const struct op *op)
     return -1;
   autoclose int dest = ensure_mount_point (ctx->root_fd, op->dest, false, parent_mode_for (op->perms));
   if (dest < 0)
-    return fail_op (ctx, op, "creating the mount point", NULL);
+    return fail_op (ctx, op, resolve_failed_call (), "creating the mount point");
   unsigned flags = MOUNT_NOSUID | MOUNT_NODEV | ((op->bind_flags & BIND_READONLY) ? MOUNT_RDONLY : 0);
   if (mount_bind_at (file, dest, flags, false, &call) < 0)
     return fail_op (ctx, op, call, op->dest);
@@ -533,7 +534,7 @@ op_symlink (struct fs_context *ctx, const struct op *op)
   char *name;
   autoclose int parent = open_parent (ctx->root_fd, op->dest, 0755, &name, &copy);
   if (parent < 0)
-    return fail_op (ctx, op, "creating the parent directories", op->dest);
+    return fail_op (ctx, op, resolve_failed_call (), "creating the parent directories");
   if (symlinkat (op->source, parent, name) == 0)
     return 0;
   if (errno != EEXIST)
@@ -590,7 +591,7 @@ op_bind_fd (struct fs_context *ctx, const struct op *op)
                     op->option, op->fd, op->dest, path);
     }
   autoclose int dest = make_mount_point (ctx, op->dest, tree.fd, 0755, &fresh);
-  int r = dest < 0 ? fail_op (ctx, op, "creating the mount point", NULL)
+  int r = dest < 0 ? fail_op (ctx, op, resolve_failed_call (), "creating the mount point")
           : mount_tree_attach (&tree, dest, &call) < 0 ? fail_op (ctx, op, call, NULL)
           : fresh ? 0 : after_mount_on_existing (ctx, dest);
   mount_tree_release (&tree);
@@ -717,7 +718,7 @@ op_overlay (struct fs_context *ctx, const struct op *op)
 
   autoclose int dest = ensure_dir (ctx->root_fd, op->dest, 0755, 0755);
   if (dest < 0)
-    return fail_op (ctx, op, "creating the mount point", NULL);
+    return fail_op (ctx, op, resolve_failed_call (), "creating the mount point");
   if (mount_fs_at ("overlay", params, n_params, flags, dest, &call) < 0)
     {
       ctx->failure->fstype = "overlay";

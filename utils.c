@@ -32,6 +32,10 @@ log_program_name (void)
 
 static void
 vlog (enum log_level level, bool with_name, const char *fmt, va_list ap)
+  __attribute__((format (printf, 3, 0)));
+
+static void
+vlog (enum log_level level, bool with_name, const char *fmt, va_list ap)
 {
   char line[4096];
   size_t used = 0;
@@ -41,7 +45,16 @@ vlog (enum log_level level, bool with_name, const char *fmt, va_list ap)
   if (with_name && used < sizeof line)
     used += (size_t) snprintf (line + used, sizeof line - used, "%s: ", program_name);
   if (used < sizeof line)
-    used += (size_t) vsnprintf (line + used, sizeof line - used, fmt, ap);
+    {
+      size_t start = used;
+      used += (size_t) vsnprintf (line + used, sizeof line - used, fmt, ap);
+      /* A one-line message stays one line, whatever a path in it holds:
+       * a newline could forge a line scripts would believe. */
+      if (with_name)
+        for (size_t i = start; i < used && i < sizeof line; i++)
+          if ((unsigned char) line[i] < 0x20)
+            line[i] = '?';
+    }
   if (used >= sizeof line - 1)
     used = sizeof line - 2;
   line[used++] = '\n';
