@@ -99,6 +99,19 @@ pid_is_gone() {
 # ---------------------------------------------------------------------------
 # Identity, capabilities of the environment, skipping
 
+# pidns_members NS: host pids of the processes in pid namespace NS (those
+# this caller can see: the sandbox's are its own).
+pidns_members() {
+  local path ns pid
+  while read -r path ns; do
+    [[ $ns == "$1" ]] || continue
+    pid=${path#/proc/}
+    pid=${pid%%/*}
+    pid_is_gone "$pid" || printf '%s ' "$pid"
+  done < <(find /proc/[0-9]*/ns/pid -maxdepth 0 -printf '%p %l\n' 2> /dev/null)
+  return 0
+}
+
 is_bwrap() { [[ $SW_IS_BWRAP == 1 ]]; }
 is_root() { [[ $SW_UID == 0 ]]; }
 is_fallback() { [[ $SW_MODE == fallback-* ]]; }

@@ -203,18 +203,6 @@ test_ctrl_c_in_a_terminal_ends_a_payload_that_does_not_catch_it() {
 
 # --- the process tree ------------------------------------------------------------
 
-# pidns_members NS: host pids (not gone) in pid namespace NS.
-pidns_members() {
-  local path ns pid
-  while read -r path ns; do
-    [[ $ns == "$1" ]] || continue
-    pid=${path#/proc/}
-    pid=${pid%%/*}
-    pid_is_gone "$pid" || printf '%s ' "$pid"
-  done < <(find /proc/[0-9]*/ns/pid -maxdepth 0 -printf '%p %l\n' 2> /dev/null)
-  return 0
-}
-
 background_children_die_with_the_payload() {
   local ns members
   assert_status 0 sw "${ROOT[@]}" "${HERE[@]}" "$@" sh -c \
