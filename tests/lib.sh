@@ -80,8 +80,14 @@ sw_bg() {
 # succeeds.  Returns 1 if it never did.  Used to sequence events, never to
 # measure time.
 wait_for() {
-  local i
-  for ((i = 0; i < 200; i++)); do
+  wait_for_within 10 "$@"
+}
+
+# wait_for_within SECONDS CMD...: CMD succeeds within SECONDS (whole seconds).
+wait_for_within() {
+  local i tries=$(($1 * 20))
+  shift
+  for ((i = 0; i < tries; i++)); do
     "$@" && return 0
     sleep 0.05
   done

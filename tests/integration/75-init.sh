@@ -69,15 +69,6 @@ boot_init() {
 # kill_pidns NS: SIGKILL to every process of pid namespace NS (by pid).
 pidns_is_empty() { [[ -z $(pidns_members "$1") ]]; }
 
-wait_up_to_1s() {
-  local i
-  for ((i = 0; i < 20; i++)); do
-    "$@" && return 0
-    sleep 0.05
-  done
-  return 1
-}
-
 kill_pidns() {
   local pid
   for pid in $(pidns_members "$1"); do
@@ -117,7 +108,7 @@ shutdown_with() {
   assert_eq shutdown "$(cat results/shutdown 2> /dev/null)" "the ::shutdown: action's report after SIG$sig"
   # Processes of the namespace may still be on their way out for a moment
   # after the launcher returns: give them a second, not more.
-  if ! wait_up_to_1s pidns_is_empty "$SERVICE_PIDNS"; then
+  if ! wait_for_within 1 pidns_is_empty "$SERVICE_PIDNS"; then
     members=$(pidns_members "$SERVICE_PIDNS")
     fail "processes of the sandbox survive SIG$sig by 1 s: $members" \
       "$(ps -o pid,stat,args -p "${members// /,}0" 2>&1)"
