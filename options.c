@@ -515,6 +515,7 @@ static const struct option_spec options[] = {
 
   /* Process */
   { "--new-session", 0, "", "Create a new terminal session", apply_flag, 0, FIELD (new_session) },
+  { "--pty", 0, "", "Run COMMAND on a new terminal of the sandbox's own, relayed to this one (implies --new-session)", apply_flag, 0, FIELD (pty) },
   { "--die-with-parent", 0, "", "Kills with SIGKILL child process (COMMAND) when bwrap or bwrap's parent dies.", apply_flag, 0, FIELD (die_with_parent) },
   { "--as-pid-1", 0, "", "Do not install a reaper process with PID=1", apply_flag, 0, FIELD (as_pid_1) },
 };

@@ -149,6 +149,7 @@ struct plan
   bool assert_userns_disabled;
 
   bool new_session;
+  bool pty;                   /* --pty: a terminal of the sandbox's own */
   bool die_with_parent;
   bool as_pid_1;
   bool level_prefix;

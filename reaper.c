@@ -16,13 +16,19 @@ noop_handler (int sig)
 }
 
 void
+signals_watched (sigset_t *set)
+{
+  sigemptyset (set);
+  sigaddset (set, SIGCHLD);
+  for (size_t i = 0; i < N_ELEMENTS (forwarded_signals); i++)
+    sigaddset (set, forwarded_signals[i]);
+}
+
+void
 signals_block_forwarded (sigset_t *old)
 {
   sigset_t set;
-  sigemptyset (&set);
-  sigaddset (&set, SIGCHLD);
-  for (size_t i = 0; i < N_ELEMENTS (forwarded_signals); i++)
-    sigaddset (&set, forwarded_signals[i]);
+  signals_watched (&set);
   sigprocmask (SIG_BLOCK, &set, old);
 }
 
@@ -55,8 +61,7 @@ exit_code_from_wait_status (int status)
   return 1;
 }
 
-/* Reap what has ended; true once child has, with its status. */
-static bool
+bool
 reap (pid_t child, bool reap_orphans, int *child_status)
 {
   for (;;)
@@ -76,16 +81,13 @@ reap (pid_t child, bool reap_orphans, int *child_status)
 }
 
 int
-monitor_child (pid_t child, bool reap_orphans, bool child_shares_pgrp)
+monitor_child (pid_t child, bool reap_orphans)
 {
   sigset_t waited;
   int status = 0;
 
   install_handlers ();
-  sigemptyset (&waited);
-  sigaddset (&waited, SIGCHLD);
-  for (size_t i = 0; i < N_ELEMENTS (forwarded_signals); i++)
-    sigaddset (&waited, forwarded_signals[i]);
+  signals_watched (&waited);
 
   /* The child may have ended before we blocked in sigwaitinfo(). */
   if (reap (child, reap_orphans, &status))
@@ -102,10 +104,17 @@ monitor_child (pid_t child, bool reap_orphans, bool child_shares_pgrp)
             return exit_code_from_wait_status (status);
           continue;
         }
-      /* A terminal signals its whole foreground process group: a child in
-       * our group already got it, and a second copy would be wrong. */
-      if (info.si_code == SI_KERNEL && child_shares_pgrp)
-        continue;
-      kill (child, sig);
+      forward_signal (child, &info);
     }
+}
+
+void
+forward_signal (pid_t child, const siginfo_t *info)
+{
+  /* A terminal signals its whole foreground process group: a child in
+   * our group already got it, and a second copy would be wrong.  (Inside
+   * a pid namespace, a group led from outside reads as 0 for both.) */
+  if (info->si_code == SI_KERNEL && getpgid (child) == getpgrp ())
+    return;
+  kill (child, info->si_signo);
 }

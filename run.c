@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "namespaces.h"
+#include "pty.h"
 
 #include <sched.h>
 #include <sys/prctl.h>
@@ -128,6 +129,7 @@ void
 run_payload (const struct run_setup *setup)
 {
   const struct plan *plan = setup->plan;
+  const char *step = NULL;
 
   if (plan->block_fd >= 0)
     wait_for_block_fd (plan->block_fd);
@@ -138,7 +140,9 @@ run_payload (const struct run_setup *setup)
   const char *cwd = enter_working_directory (setup);
   /* The shell trusts PWD; it must name where the payload really starts. */
   setenv ("PWD", cwd, 1);
-  if (plan->new_session && setsid () < 0)
+  if (plan->pty && pty_become_controlling (&step) < 0)
+    die_errno ("--pty: making the sandbox's terminal the controlling one: %s", step);
+  else if (!plan->pty && plan->new_session && setsid () < 0)
     die_errno ("--new-session: setsid");
   restrict_privileges (setup);
 

@@ -21,6 +21,7 @@
 #include "network.h"
 #include "plan.h"
 #include "privileges.h"
+#include "pty.h"
 #include "reaper.h"
 #include "run.h"
 #include "setup-fs.h"
@@ -34,6 +35,7 @@
 #include <string.h>
 #include <sys/capability.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
 
 struct sandbox
 {
@@ -54,6 +56,8 @@ struct sandbox
   int ns_dir;             /* /proc/self/ns, for the status fds */
   bool reported;          /* --info-fd and --json-status-fd told of the start */
   bool cgroup_delegated;
+  struct pty_pair pty;    /* --pty: the sandbox's terminal, while it is built */
+  int pty_sock[2];        /* --pty: the master goes out through [1] to [0] */
 };
 
 /* ---- the command line ---------------------------------------------------- */
@@ -137,7 +141,8 @@ decide (struct sandbox *sb)
   sb->own_pid_ns = (sb->ns.clone_flags & CLONE_NEWPID) || plan->pidns_fd >= 0;
   /* Only a child enters a pid namespace; setsid() refuses a process group
    * leader (an interactive shell's job), so a child does that too. */
-  sb->watch_outside = sb->own_pid_ns || (plan->new_session && getpgrp () == getpid ());
+  sb->watch_outside = sb->own_pid_ns || (plan->new_session && getpgrp () == getpid ())
+                     || plan->pty;   /* the relay stays outside, with the caller's terminal */
   bool exit_status_wanted = plan->json_status_fd >= 0 || plan->sync_fd >= 0;
   sb->watch_inside = !plan->as_pid_1
                      && (sb->own_pid_ns || plan->n_lock_files > 0
@@ -149,6 +154,8 @@ decide (struct sandbox *sb)
   sb->host_proc_dir = -1;
   sb->ns_dir = -1;
   sb->exec_report = (struct exec_report) { -1, -1 };
+  sb->pty = PTY_PAIR_NONE;
+  sb->pty_sock[0] = sb->pty_sock[1] = -1;
 }
 
 /* The caller's descriptors that steer swaddle are swaddle's to keep: the
@@ -189,6 +196,8 @@ prepare (struct sandbox *sb)
   if ((plan->info_fd >= 0 || plan->json_status_fd >= 0)
       && (sb->ns_dir = open ("/proc/self/ns", O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0)
     die_errno ("--info-fd/--json-status-fd: open /proc/self/ns");
+  if (plan->pty && socketpair (AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sb->pty_sock) < 0)
+    die_errno ("--pty: socketpair");
   mount_api_init ();
 }
 
@@ -305,7 +314,8 @@ watch (struct sandbox *sb, pid_t child, bool outermost)
 {
   const struct plan *plan = sb->plan;
   become_watcher (sb, sb->own_pid_ns && !outermost);
-  int code = monitor_child (child, sb->own_pid_ns && !outermost, !plan->new_session);
+  int code = plan->pty && outermost ? pty_relay (child, steal_fd (&sb->pty_sock[0]))
+                                    : monitor_child (child, sb->own_pid_ns && !outermost);
   if (outermost && plan->json_status_fd >= 0 && exec_report_payload_ran (&sb->exec_report))
     (void) status_write_exit_code (plan->json_status_fd, code);
   return code;
@@ -316,7 +326,8 @@ static void
 leave_to_outside_watcher (struct sandbox *sb)
 {
   const struct plan *plan = sb->plan;
-  int fds[] = { plan->info_fd, plan->json_status_fd, plan->sync_fd, sb->exec_report.read_fd, sb->ns_dir };
+  int fds[] = { plan->info_fd, plan->json_status_fd, plan->sync_fd, sb->exec_report.read_fd, sb->ns_dir,
+                sb->pty_sock[0] };
   for (size_t i = 0; i < N_ELEMENTS (fds); i++)
     if (fds[i] >= 0)
       close (fds[i]);
@@ -379,6 +390,7 @@ build_sandbox (struct sandbox *sb)
     .own_net_ns = (sb->ns.clone_flags & CLONE_NEWNET) != 0,
     .own_cgroup_ns = (sb->ns.clone_flags & CLONE_NEWCGROUP) != 0,
     .cgroup_delegated = sb->cgroup_delegated,
+    .pty = plan->pty ? &sb->pty : NULL,
   };
   struct setup_failure failure = { 0 };
   const char *step = NULL;
@@ -395,6 +407,9 @@ build_sandbox (struct sandbox *sb)
       die_with_diagnosis (&report);
     }
   take_locks (sb);
+  if (plan->pty && pty_hand_over (&sb->pty, sb->pty_sock[1], &step) < 0)
+    die_errno ("--pty: passing the terminal out: %s", step);
+  close_fd_ptr (&sb->pty_sock[1]);
   if (plan->hostname && sethostname (plan->hostname, strlen (plan->hostname)) < 0)
     die_errno ("--hostname %s: sethostname", plan->hostname);
   if ((sb->ns.clone_flags & CLONE_NEWNET) && loopback_up (&step) < 0)
@@ -434,6 +449,7 @@ run_sandbox (struct sandbox *sb)
       if (child > 0)
         {
           report_started (sb, child);
+          close_fd_ptr (&sb->pty_sock[1]);
           return watch (sb, child, true);
         }
       leave_to_outside_watcher (sb);

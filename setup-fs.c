@@ -463,6 +463,32 @@ op_dev (struct fs_context *ctx, const struct op *op)
     return fail_op (ctx, op, "openat", "pts");
   if (mount_fs_at ("devpts", labelled, n_params, MOUNT_NOSUID | MOUNT_NOEXEC, pts, &call) < 0)
     return fail_op (ctx, op, call, "pts");
+  if (ctx->setup->pty != NULL)
+    {
+      /* The last --dev's terminal is the one the payload can name. */
+      pty_pair_close (ctx->setup->pty);
+      if (pty_open_at (dev, "pts/ptmx", ctx->setup->pty, &call) < 0)
+        return fail_op (ctx, op, call, "--pty: pts/ptmx");
+    }
+  return 0;
+}
+
+/* --pty without --dev: a devpts instance in the staging tmpfs, which goes
+ * away with it; the open pair keeps the instance alive. */
+static int
+open_private_pty (struct fs_context *ctx)
+{
+  const char *call = NULL;
+  struct fs_param devpts[] = { { "newinstance", NULL }, { "ptmxmode", "0666" }, { "mode", "620" } };
+  if (mkdirat (ctx->base_fd, "pts", 0755) < 0)
+    return failf (ctx, "mkdirat", "--pty: creating a mount point for its devpts");
+  autoclose int pts = openat (ctx->base_fd, "pts", O_PATH | O_DIRECTORY | O_CLOEXEC);
+  if (pts < 0)
+    return failf (ctx, "openat", "--pty: opening the mount point for its devpts");
+  if (mount_fs_at ("devpts", devpts, N_ELEMENTS (devpts), MOUNT_NOSUID | MOUNT_NOEXEC, pts, &call) < 0)
+    return failf (ctx, call, "--pty: mounting a devpts instance");
+  if (pty_open_at (ctx->base_fd, "pts/ptmx", ctx->setup->pty, &call) < 0)
+    return failf (ctx, call, "--pty: opening a new terminal");
   return 0;
 }
 
@@ -887,7 +913,8 @@ setup_filesystem (const struct fs_setup *setup, struct setup_failure *failure)
     .parent_fd = -1,
   };
   /* Modes are exactly what the plan says, whatever the caller's umask. */
-  __attribute__((cleanup (restore_umask))) mode_t saved_umask = umask (0);
+  /* cppcheck-suppress unreadVariable ; restore_umask reads it (cppcheck ignores cleanup) */
+  __attribute__((cleanup (restore_umask), unused)) mode_t saved_umask = umask (0);
 
   /* The caller's working directory, before the pivot moves "/" away. */
   autoclose int caller_cwd = open (".", O_PATH | O_DIRECTORY | O_CLOEXEC);
@@ -897,5 +924,7 @@ setup_filesystem (const struct fs_setup *setup, struct setup_failure *failure)
     if (run_op (&ctx, &setup->plan->ops[i]) < 0)
       return -1;
   failure->op = NULL;
+  if (setup->pty != NULL && setup->pty->master < 0 && open_private_pty (&ctx) < 0)
+    return -1;
   return enter_new_root (&ctx);
 }

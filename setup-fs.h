@@ -2,6 +2,7 @@
 #pragma once
 
 #include "plan.h"
+#include "pty.h"
 
 #include <stdbool.h>
 
@@ -22,6 +23,9 @@ struct fs_setup
   bool own_net_ns;        /* --sys gets a fresh sysfs */
   bool own_cgroup_ns;     /* --sys gets a cgroup2 at fs/cgroup */
   bool cgroup_delegated;  /* ... writable: the caller may manage its cgroup */
+  /* --pty: filled with a pair opened on the last --dev's devpts, or on a
+   * devpts instance of its own, mounted nowhere the payload can see. */
+  struct pty_pair *pty;
 };
 
 /* Whether the caller may write its own cgroup2 directory (asked before
