@@ -433,17 +433,21 @@ apply_overlay (struct parser *p, const struct option_spec *spec, char **args)
 /* ---- the table ------------------------------------------------------------ */
 
 
+/* A heading of --help (and of the man page's OPTIONS): a row without a name. */
+#define GROUP(title) { NULL, 0, NULL, title, NULL, 0, 0 }
+
 static const struct option_spec options[] = {
-  /* General */
+  GROUP ("General"),
   { "--help", 0, "", "Print this help", apply_help, 0, 0 },
-  { "--version", 0, "", "Print version", apply_version, 0, 0 },
+  { "--version", 0, "", "Print the version, and the features of this build", apply_version, 0, 0 },
   { "--args", 1, "FD", "Parse NUL-separated args from FD", apply_args, 0, 0 },
   { "--argv0", 1, "VALUE", "Set argv[0] to the value VALUE before running the program", apply_string, 0, FIELD (argv0) },
   { "--level-prefix", 0, "", "Prepend e.g. <3> to diagnostic messages", apply_flag, 0, FIELD (level_prefix) },
   { "--check", 0, "", "Report what this host allows a sandbox, and the fix for what it refuses", apply_flag, 0, FIELD (check_host) },
   { "--json", 0, "", "With --check: print the report as JSON", apply_flag, 0, FIELD (check_json) },
+  { "--print-plan", 0, "", "Print what would be done, as JSON lines, and exit without doing it", apply_flag, 0, FIELD (print_plan) },
 
-  /* Namespaces */
+  GROUP ("Namespaces"),
   { "--unshare-all", 0, "", "Unshare every namespace we support by default", apply_unshare_all, 0, 0 },
   { "--share-net", 0, "", "Retain the network namespace (can only combine with --unshare-all)", apply_share_net, 0, 0 },
   { "--unshare-user", 0, "", "Create new user namespace (may be automatically implied if not setuid)", apply_unshare, 0, NS (NS_USER, NS_WANT_YES) },
@@ -460,7 +464,7 @@ static const struct option_spec options[] = {
   { "--assert-userns-disabled", 0, "", "Fail unless further use of user namespace inside sandbox is disabled", apply_flag, 0, FIELD (assert_userns_disabled) },
   { "--pidns", 1, "FD", "Use this pid namespace (as parent namespace if using --unshare-pid)", apply_fd_field, 0, FIELD (pidns_fd) },
 
-  /* Identity and environment */
+  GROUP ("Identity and environment"),
   { "--uid", 1, "UID", "Custom uid in the sandbox (requires --unshare-user or --userns)", apply_id, 0, 'u' },
   { "--gid", 1, "GID", "Custom gid in the sandbox (requires --unshare-user or --userns)", apply_id, 0, 'g' },
   { "--hostname", 1, "NAME", "Custom hostname in the sandbox (requires --unshare-uts)", apply_string, 0, FIELD (hostname) },
@@ -469,7 +473,7 @@ static const struct option_spec options[] = {
   { "--setenv", 2, "VAR VALUE", "Set an environment variable", apply_env, 0, ENV_SET },
   { "--unsetenv", 1, "VAR", "Unset an environment variable", apply_env, 0, ENV_UNSET },
 
-  /* Monitoring and coordination */
+  GROUP ("Monitoring and coordination"),
   { "--lock-file", 1, "DEST", "Take a lock on DEST while sandbox is running", apply_lock_file, 0, 0 },
   { "--sync-fd", 1, "FD", "Keep this fd open while sandbox is running", apply_fd_field, 0, FIELD (sync_fd) },
   { "--block-fd", 1, "FD", "Block on FD until some data to read is available", apply_fd_field, 0, FIELD (block_fd) },
@@ -477,7 +481,7 @@ static const struct option_spec options[] = {
   { "--info-fd", 1, "FD", "Write information about the running container to FD", apply_fd_field, 0, FIELD (info_fd) },
   { "--json-status-fd", 1, "FD", "Write container status to FD as multiple JSON documents", apply_fd_field, 0, FIELD (json_status_fd) },
 
-  /* Filesystem */
+  GROUP ("Filesystem"),
   { "--bind", 2, "SRC DEST", "Bind mount the host path SRC on DEST", apply_bind, 0, OP (OP_BIND, 0) },
   { "--bind-try", 2, "SRC DEST", "Equal to --bind but ignores non-existent SRC", apply_bind, 0, OP (OP_BIND, BIND_TRY) },
   { "--dev-bind", 2, "SRC DEST", "Bind mount the host path SRC on DEST, allowing device access", apply_bind, 0, OP (OP_BIND, BIND_DEVICES) },
@@ -507,13 +511,13 @@ static const struct option_spec options[] = {
   { "--perms", 1, "OCTAL", "Set permissions of next argument (--bind-data, --file, etc.)", apply_perms, IS_MODIFIER, 0 },
   { "--size", 1, "BYTES", "Set size of next argument (only for --tmpfs)", apply_size, IS_MODIFIER, 0 },
 
-  /* Security */
+  GROUP ("Security"),
   { "--seccomp", 1, "FD", "Load and use seccomp rules from FD (not repeatable)", apply_seccomp, 0, 0 },
   { "--add-seccomp-fd", 1, "FD", "Load and use seccomp rules from FD (repeatable)", apply_add_seccomp, 0, 0 },
   { "--cap-add", 1, "CAP", "Add cap CAP when running as privileged user", apply_cap, 0, CAP_EDIT_ADD },
   { "--cap-drop", 1, "CAP", "Drop cap CAP when running as privileged user", apply_cap, 0, CAP_EDIT_DROP },
 
-  /* Process */
+  GROUP ("Process"),
   { "--new-session", 0, "", "Create a new terminal session", apply_flag, 0, FIELD (new_session) },
   { "--pty", 0, "", "Run COMMAND on a new terminal of the sandbox's own, relayed to this one (implies --new-session)", apply_flag, 0, FIELD (pty) },
   { "--die-with-parent", 0, "", "Kills with SIGKILL child process (COMMAND) when bwrap or bwrap's parent dies.", apply_flag, 0, FIELD (die_with_parent) },
@@ -524,7 +528,7 @@ static const struct option_spec *
 find_option (const char *name)
 {
   for (size_t i = 0; i < N_ELEMENTS (options); i++)
-    if (strcmp (options[i].name, name) == 0)
+    if (options[i].name != NULL && strcmp (options[i].name, name) == 0)
       return &options[i];
   return NULL;
 }
@@ -660,10 +664,15 @@ plan_format_help (const char *invoked_as, void (*emit) (void *ctx, const char *l
   char line[512];
   snprintf (line, sizeof line, "usage: %s [OPTIONS...] [--] COMMAND [ARGS...]\n", invoked_as);
   emit (ctx, line);
-  emit (ctx, "\n");
   for (size_t i = 0; i < N_ELEMENTS (options); i++)
     {
       const struct option_spec *o = &options[i];
+      if (o->name == NULL)
+        {
+          snprintf (line, sizeof line, "\n%s:\n", o->help);
+          emit (ctx, line);
+          continue;
+        }
       char left[64];
       snprintf (left, sizeof left, "%s %s", o->name, o->metavar);
       snprintf (line, sizeof line, "    %-28s %s\n", left, o->help);

@@ -208,7 +208,7 @@ plan_validate (struct plan *plan, const struct host_facts *facts, struct plan_er
     return 0;
   if (plan->check_json)
     return invalid (error, "--json goes with --check");
-  if (plan->command == NULL || plan->command[0] == NULL)
+  if (!plan->print_plan && (plan->command == NULL || plan->command[0] == NULL))
     {
       plan_error_set (error, PLAN_ERROR_USAGE, "No command specified");
       return -1;

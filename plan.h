@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <sys/types.h>
 
 enum op_kind
@@ -157,6 +158,7 @@ struct plan
   bool show_version;
   bool check_host;            /* --check: report what this host allows */
   bool check_json;            /* --json: that report as JSON */
+  bool print_plan;            /* --print-plan: print the plan, do nothing */
 
   char **command;             /* NULL-terminated; NULL when none */
 
@@ -223,3 +225,16 @@ int parse_uint_arg (const char *text, unsigned base, uint64_t max, uint64_t *out
 int capability_from_name (const char *name);
 const char *capability_name (int cap);
 int capability_last (void);
+
+/* --print-plan: the plan as JSON lines, the sandbox first, then one
+ * object per filesystem operation in order.  resolve, when set, gives a
+ * bind source's resolved absolute path (malloc'd), or NULL when there is
+ * none. */
+struct plan_print_context
+{
+  const struct host_facts *facts;
+  char *(*resolve) (void *ctx, const char *path);
+  void *ctx;
+};
+
+void plan_print_json (const struct plan *plan, const struct plan_print_context *pc, FILE *out);

@@ -83,6 +83,35 @@ print_help (const struct plan *plan, FILE *out)
   fflush (out);
 }
 
+/* The version; then, unless invoked as bwrap (whose one line scripts
+ * parse), what this build and this kernel give it. */
+static void
+print_version (void)
+{
+  printf ("%s %s\n", log_program_name (), PACKAGE_VERSION);
+  if (strcmp (log_program_name (), "bwrap") == 0)
+    return;
+  mount_api_init ();
+  printf ("selinux: %s\n", HAVE_SELINUX ? "yes (--exec-label, --file-label)" : "no (built without libselinux)");
+  printf ("mounts: the new mount API (open_tree, move_mount, mount_setattr, fsopen/fsmount), "
+          "and mount(2) where the kernel lacks it; this kernel: %s\n", mount_api_name ());
+}
+
+static char *
+resolve_host_path (void *ctx, const char *path)
+{
+  return realpath (path, NULL);
+}
+
+static void
+print_plan (const struct plan *plan, const struct host_facts *facts)
+{
+  struct plan_print_context pc = { facts, resolve_host_path, NULL };
+  plan_print_json (plan, &pc, stdout);
+  if (fflush (stdout) != 0 || ferror (stdout))
+    die_errno ("--print-plan: writing the plan");
+}
+
 static _Noreturn void
 die_plan_error (const struct plan *plan, const struct plan_error *error)
 {
@@ -116,7 +145,7 @@ read_plan (struct plan *plan, struct host_facts *facts, int argc, char **argv)
     }
   if (plan->show_version)
     {
-      printf ("%s %s\n", log_program_name (), PACKAGE_VERSION);
+      print_version ();
       exit (0);
     }
   if (plan->check_host)
@@ -126,6 +155,11 @@ read_plan (struct plan *plan, struct host_facts *facts, int argc, char **argv)
   facts->is_root = facts->uid == 0;
   if (plan_validate (plan, facts, &error) < 0)
     die_plan_error (plan, &error);
+  if (plan->print_plan)
+    {
+      print_plan (plan, facts);
+      exit (0);
+    }
   if (plan->n_chdir > 1)
     warn ("Only the last --chdir option will take effect");
 }

@@ -234,3 +234,64 @@ copy_fd (int in_fd, int out_fd)
         return -1;
     }
 }
+
+/* ---- text ---------------------------------------------------------------- */
+
+void
+json_write_string (FILE *out, const char *s)
+{
+  if (s == NULL)
+    {
+      fputs ("null", out);
+      return;
+    }
+  fputc ('"', out);
+  for (const unsigned char *p = (const unsigned char *) s; *p; p++)
+    {
+      if (*p == '"' || *p == '\\')
+        fprintf (out, "\\%c", *p);
+      else if (*p == '\n')
+        fputs ("\\n", out);
+      else if (*p < 0x20)
+        fprintf (out, "\\u%04x", *p);
+      else
+        fputc (*p, out);
+    }
+  fputc ('"', out);
+}
+
+char *
+path_normalize (const char *path)
+{
+  size_t len = strlen (path);
+  char *out = xmalloc (len + 2);
+  size_t n = 0;
+  const char *p = path;
+  while (*p)
+    {
+      while (*p == '/')
+        p++;
+      const char *end = strchrnul (p, '/');
+      size_t part = (size_t) (end - p);
+      if (part == 0 || (part == 1 && p[0] == '.'))
+        ;
+      else if (part == 2 && p[0] == '.' && p[1] == '.')
+        {
+          while (n > 0 && out[n - 1] != '/')
+            n--;
+          if (n > 0)
+            n--;
+        }
+      else
+        {
+          out[n++] = '/';
+          memcpy (out + n, p, part);
+          n += part;
+        }
+      p = end;
+    }
+  if (n == 0)
+    out[n++] = '/';
+  out[n] = '\0';
+  return out;
+}

@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -89,6 +90,15 @@ void *xcalloc (size_t n, size_t size);
 void *xrealloc (void *p, size_t size);
 char *xstrdup (const char *s);
 char *xasprintf (const char *fmt, ...) __attribute__((format (printf, 1, 2)));
+
+/* ---- text ---------------------------------------------------------------- */
+
+/* s as a JSON string, quoted and escaped; null for NULL. */
+void json_write_string (FILE *out, const char *s);
+
+/* An absolute path with "//", "." and ".." folded lexically (".." stops
+ * at "/"), as a lookup confined to a root would resolve it. */
+char *path_normalize (const char *path);
 
 /* ---- descriptors and files --------------------------------------------- */
 

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "plan.h"
+#include "utils.h"
 
 #pragma GCC diagnostic ignored "-Woverride-init"
 
@@ -310,6 +311,7 @@ static struct field flags[] = {
   { "--level-prefix", offsetof (struct plan, level_prefix) },
   { "--check", offsetof (struct plan, check_host) },
   { "--json", offsetof (struct plan, check_json) },
+  { "--print-plan", offsetof (struct plan, print_plan) },
   { "--new-session", offsetof (struct plan, new_session) },
   { "--pty", offsetof (struct plan, pty) },
   { "--die-with-parent", offsetof (struct plan, die_with_parent) },
@@ -419,6 +421,7 @@ static struct row rows[] = {
   { "--level-prefix", 0 },
   { "--check", 0 },
   { "--json", 0, {}, { "--check" } },
+  { "--print-plan", 0 },
   { "--unshare-all", 0 },
   { "--share-net", 0 },
   { "--unshare-user", 0 },
@@ -486,7 +489,7 @@ static struct row rows[] = {
 };
 
 /* 61 options of bubblewrap 0.8, 6 more of 0.11, and --check, --json, --sys. */
-Test (table, has_every_option) { cr_assert_eq (COUNT (rows), 71); }
+Test (table, has_every_option) { cr_assert_eq (COUNT (rows), 72); }
 
 /* Append a row's words (what it needs, the option, `n_args` of its
  * arguments, what follows it) to words[*n]. */
@@ -1813,4 +1816,125 @@ T (scale, hundred_thousand_options_from_a_blob)
   expect_n_ops (1);
   cr_assert_eq (plan.n_args, N + 3);
   EXPECT_COMMAND ("cmd");
+}
+
+/* ---- --print-plan ---------------------------------------------------------- */
+
+/* A resolver that knows one path. */
+static char *
+resolve_usr_only (void *ctx, const char *path)
+{
+  return strcmp (path, "usr") == 0 ? strdup ("/usr") : NULL;
+}
+
+/* The plan as --print-plan prints it, for host facts of is_root. */
+static char *
+printed_plan (bool is_root)
+{
+  struct host_facts facts = { is_root, is_root ? 0 : 1000, is_root ? 0 : 1000 };
+  struct plan_print_context pc = { &facts, resolve_usr_only, NULL };
+  char *text = NULL;
+  size_t len = 0;
+  FILE *out = open_memstream (&text, &len);
+  cr_assert_not_null (out);
+  plan_print_json (&plan, &pc, out);
+  cr_assert_eq (fclose (out), 0);
+  return keep (text);
+}
+
+/* Line n (from 0) of text, in scratch memory. */
+static char *
+line_of (const char *text, size_t n)
+{
+  for (; n > 0 && text; n--)
+    text = strchr (text, '\n') ? strchr (text, '\n') + 1 : NULL;
+  cr_assert (text && *text, "no line %zu", n);
+  size_t len = strcspn (text, "\n");
+  return keep (strndup (text, len));
+}
+
+T (print_plan, the_option_allows_no_command)
+{
+  BUILD_OK ("--print-plan", "--ro-bind", "/", "/");
+  cr_assert (plan.print_plan);
+  validate_ok (false);
+  BUILD_OK ("--ro-bind", "/", "/");
+  validate_fails (false, PLAN_ERROR_USAGE);
+}
+
+T (print_plan, still_validates)
+{
+  BUILD_OK ("--print-plan", "--hostname", "h", "cmd");
+  validate_fails (false, PLAN_ERROR_INVALID);
+}
+
+T (print_plan, one_line_per_operation_in_order)
+{
+  BUILD_OK ("--ro-bind", "usr", "/usr//", "--symlink", "usr/bin", "/bin", "--perms", "0700",
+            "--tmpfs", "tmp/../x/./y", "--bind-try", "/nope", "/n", "--dev-bind", "/dev", "/dev", "sh");
+  char *text = printed_plan (false);
+  size_t lines = 0;
+  for (const char *c = text; *c; c++)
+    lines += *c == '\n';
+  cr_assert_eq (lines, 6, "%s", text);
+  cr_assert_str_eq (line_of (text, 1),
+                    "{\"step\": 1, \"op\": \"bind\", \"option\": \"--ro-bind\", \"dest\": \"/usr\", "
+                    "\"source\": \"usr\", \"resolved_source\": \"/usr\", "
+                    "\"flags\": [\"ro\", \"nosuid\", \"nodev\", \"recursive\"]}");
+  cr_assert_str_eq (line_of (text, 2),
+                    "{\"step\": 2, \"op\": \"symlink\", \"option\": \"--symlink\", \"dest\": \"/bin\", "
+                    "\"target\": \"usr/bin\"}");
+  cr_assert_str_eq (line_of (text, 3),
+                    "{\"step\": 3, \"op\": \"tmpfs\", \"option\": \"--tmpfs\", \"dest\": \"/x/y\", "
+                    "\"fstype\": \"tmpfs\", \"mode\": \"0700\", \"flags\": [\"nosuid\", \"nodev\"]}");
+  cr_assert (strstr (line_of (text, 4), "\"resolved_source\": null, \"missing_source\": \"skip\"") != NULL, "%s", text);
+  /* --dev-bind leaves device access on. */
+  cr_assert (strstr (line_of (text, 5), "\"flags\": [\"nosuid\", \"recursive\"]") != NULL, "%s", text);
+}
+
+T (print_plan, the_sandbox_line)
+{
+  BUILD_OK ("--unshare-pid", "--unshare-net", "--share-net", "--setenv", "A", "b\"c", "--unsetenv", "B",
+            "--cap-add", "CAP_NET_ADMIN", "--pty", "--sync-fd", "0", "--", "echo", "a\nb");
+  char *text = printed_plan (false);
+  char *sandbox = line_of (text, 0);
+  cr_assert (strncmp (sandbox, "{\"sandbox\": {\"namespaces\": {\"mount\": \"new\", \"user\": \"new\", "
+                      "\"ipc\": \"shared\", \"pid\": \"new\", \"net\": \"shared\",", 104) == 0, "%s", sandbox);
+  cr_assert (strstr (sandbox, "\"environment\": [{\"set\": \"A\", \"value\": \"b\\\"c\"}, {\"unset\": \"B\"}]"), "%s", sandbox);
+  cr_assert (strstr (sandbox, "\"capabilities\": [\"add CAP_NET_ADMIN\"]"), "%s", sandbox);
+  cr_assert (strstr (sandbox, "\"new_session\": true, \"pty\": true"), "%s", sandbox);
+  cr_assert (strstr (sandbox, "\"sync_fd\": 0"), "%s", sandbox);
+  cr_assert (strstr (sandbox, "\"command\": [\"echo\", \"a\\nb\"]}}"), "%s", sandbox);
+  /* As root, no user namespace unless asked. */
+  text = printed_plan (true);
+  cr_assert (strstr (line_of (text, 0), "\"user\": \"shared\""), "%s", text);
+}
+
+T (print_plan, proc_and_sys_follow_the_namespaces)
+{
+  BUILD_OK ("--proc", "/proc", "--sys", "/sys", "true");
+  char *text = printed_plan (false);
+  cr_assert (strstr (line_of (text, 1), "\"fstype\": \"bind of the caller's /proc\""), "%s", text);
+  cr_assert (strstr (line_of (text, 2), "\"fstype\": \"bind of the caller's /sys\""), "%s", text);
+  BUILD_OK ("--unshare-pid", "--unshare-net", "--proc", "/proc", "--sys", "/sys", "true");
+  text = printed_plan (false);
+  cr_assert (strstr (line_of (text, 1), "\"fstype\": \"proc\""), "%s", text);
+  cr_assert (strstr (line_of (text, 2), "\"fstype\": \"sysfs\", \"flags\": [\"ro\", \"nosuid\", \"nodev\", \"noexec\"]"), "%s", text);
+}
+
+struct normalize_case
+{
+  const char *path, *expected;
+};
+
+static struct normalize_case normalize_cases[] = {
+  { "/", "/" }, { "", "/" }, { "a", "/a" }, { "//a///b/", "/a/b" }, { "/a/./b/.", "/a/b" },
+  { "/a/../b", "/b" }, { "../../x", "/x" }, { "/a/b/../../..", "/" }, { "/..a/b..", "/..a/b.." },
+  { "/a/.../b", "/a/.../b" },
+};
+
+PARAM_TEST (print_plan, path_normalize, normalize_cases, struct normalize_case, c)
+{
+  char *got = keep (path_normalize (c->path));
+  cr_assert_str_eq (got, c->expected, "path_normalize (\"%s\")", c->path);
 }

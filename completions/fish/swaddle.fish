@@ -129,6 +129,7 @@ __swaddle_option argv0 'Run the command with this argv[0]'
 __swaddle_option level-prefix 'Begin diagnostics with a syslog severity'
 __swaddle_option check 'Report what this host allows a sandbox'
 __swaddle_option json 'Print the --check report as JSON'
+__swaddle_option print-plan 'Print what would be done as JSON lines, and exit'
 # Namespaces
 __swaddle_option unshare-all 'Create every namespace swaddle knows'
 __swaddle_option share-net "Stay in the caller's network namespace"

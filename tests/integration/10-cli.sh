@@ -31,8 +31,24 @@ test_help_ignores_a_command_after_it() {
 
 test_version_prints_prog_and_version() {
   assert_status 0 sw --version
-  assert_line_count 1 "$OUT" "--version output"
-  assert_match "$OUT" '^[^ ]+ [0-9]+\.[0-9]+(\.[0-9]+)?$' "--version output"
+  assert_match "$(head -n 1 <<< "$OUT")" '^[^ ]+ [0-9]+\.[0-9]+(\.[0-9]+)?$' "--version's first line"
+  is_bwrap && return 0
+  # The features of the build, and the mount interface the kernel gives:
+  # under the fallback modes' seccomp filter, mount(2).
+  assert_line_count 3 "$OUT" "swaddle --version"
+  assert_match "$(sed -n 2p <<< "$OUT")" '^selinux: (yes|no) ' "the selinux line"
+  local interface="new mount API"
+  is_fallback && interface="mount(2)"
+  assert_match "$(sed -n 3p <<< "$OUT")" '^mounts: ' "the mount interface line"
+  assert_eq "this kernel: $interface" "$(sed -n 's/.*; //p' <<< "$OUT")" "the mount interface line's end"
+}
+
+test_version_under_the_bwrap_name_is_one_line() {
+  skip_if_bwrap
+  ln -s "$SWADDLE" bwrap
+  run "${SW_WRAP_ARGV[@]}" ./bwrap --version
+  assert_eq 0 "$STATUS" "exit status"
+  assert_match "$OUT" '^bwrap [0-9]+\.[0-9]+(\.[0-9]+)?$' "bwrap --version"
 }
 
 test_no_command_is_a_usage_error() {
@@ -180,6 +196,42 @@ test_level_prefix_marks_errors_and_warnings() {
   assert_match "$ERR" '^<3>' "stderr of a fatal error"
   assert_status 0 sw --level-prefix --ro-bind / / --chdir / --chdir / true
   assert_match "$ERR" '^<4>' "stderr of a warning"
+}
+
+# --print-plan: JSON lines, one per operation after the sandbox's, and
+# nothing done: no payload, no lock file, no mount point, no fd read.
+test_print_plan_prints_and_does_nothing() {
+  skip_if_bwrap
+  [[ -x /usr/bin/python3 ]] || skip "python3 is not installed"
+  mkdir src
+  run sw --print-plan --unshare-net --lock-file "$PWD/lock" --bind src /x/../y --tmpfs /t \
+    --bind-try "$PWD/none" /n --file 9 /f --symlink a /b -- touch "$MARKER"
+  assert_eq 0 "$STATUS" "exit status ($ERR)"
+  assert_not_exists "$MARKER"
+  assert_not_exists lock
+  run /usr/bin/python3 -c '
+import json, sys
+lines = [json.loads(l) for l in sys.stdin.read().splitlines()]
+s = lines[0]["sandbox"]
+print(s["namespaces"]["net"], s["lock_files"], s["command"])
+for op in lines[1:]:
+    print(op["step"], op["op"], op["dest"], op.get("resolved_source", "-"), ",".join(op.get("flags", [])))
+' <<< "$OUT"
+  assert_eq 0 "$STATUS" "the output parsed as JSON lines ($ERR)"
+  assert_eq "new ['$PWD/lock'] ['touch', '$MARKER']
+1 bind /y $PWD/src nosuid,nodev,recursive
+2 tmpfs /t - nosuid,nodev
+3 bind /n None nosuid,nodev,recursive
+4 file /f - 
+5 symlink /b - " "$OUT" "the plan"
+}
+
+test_print_plan_still_refuses_bad_input() {
+  skip_if_bwrap
+  run sw --print-plan --hostname h true
+  assert_eq 1 "$STATUS" "exit status"
+  assert_eq "" "$OUT" "stdout"
+  assert_contains "$ERR" "--hostname h requires --unshare-uts" "the message"
 }
 
 sw_main "$@"
