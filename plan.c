@@ -241,7 +241,5 @@ plan_validate (struct plan *plan, const struct host_facts *facts, struct plan_er
     return invalid (error, "--userns-block-fd %d requires --unshare-user", plan->userns_block_fd);
   if (plan->disable_userns && !user_ns && plan->userns_fd < 0)
     return invalid (error, "--disable-userns requires --unshare-user or --userns");
-  if (plan->disable_userns && plan->assert_userns_disabled)
-    return invalid (error, "--disable-userns and --assert-userns-disabled contradict each other: choose one");
   return 0;
 }

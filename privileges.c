@@ -41,7 +41,7 @@ caller_permitted_caps (void)
 
 void
 cap_policy_decide (const struct plan *plan, bool caller_is_root, uint64_t caller_caps,
-                   struct cap_policy *policy)
+                   bool new_user_ns, struct cap_policy *policy)
 {
   uint64_t all = all_caps_mask ();
   uint64_t keep = caller_is_root ? caller_caps : 0;
@@ -52,10 +52,11 @@ cap_policy_decide (const struct plan *plan, bool caller_is_root, uint64_t caller
       keep = e->kind == CAP_EDIT_ADD ? keep | bits : keep & ~bits;
     }
   policy->keep = keep;
-  /* A new user namespace starts with a full bounding set: bring it back
-   * to what the caller could have had. */
-  policy->bounding = keep | (caller_is_root ? caller_caps : 0);
-  policy->as_root_would = caller_is_root && keep == caller_caps;
+  /* A new user namespace starts with a full bounding set: bring it down
+   * to what was asked for.  Root outside one keeps its own. */
+  policy->bounding = caller_is_root && !new_user_ns ? all : keep;
+  policy->as_root_would = caller_is_root && plan->n_cap_edits == 0;
+  policy->root_may_keep = caller_is_root;
 }
 
 static int
@@ -84,6 +85,22 @@ set_process_caps (uint64_t keep)
   return r;
 }
 
+/* execve() as uid 0 grants the bounding set: nothing more to do than to
+ * bring the current sets down to it. */
+static int
+keep_root_caps (const char **step)
+{
+  cap_t caps = cap_get_proc ();
+  if (caps == NULL || cap_clear_flag (caps, CAP_INHERITABLE) < 0)
+    {
+      cap_free (caps);
+      return fail_step (step, "capget");
+    }
+  int r = cap_set_proc (caps);
+  cap_free (caps);
+  return r < 0 ? fail_step (step, "capset") : 0;
+}
+
 int
 cap_policy_apply (const struct cap_policy *policy, const char **step)
 {
@@ -96,22 +113,21 @@ cap_policy_apply (const struct cap_policy *policy, const char **step)
   if (prctl (PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0 && errno != EINVAL)
     return fail_step (step, "prctl(PR_CAP_AMBIENT_CLEAR_ALL)");
   if (policy->as_root_would)
-    {
-      /* execve() as uid 0 grants the bounding set, nothing more to do
-       * than to bring the current sets down to it. */
-      cap_t caps = cap_get_proc ();
-      if (caps == NULL || cap_clear_flag (caps, CAP_INHERITABLE) < 0)
-        return fail_step (step, "capget");
-      int r = cap_set_proc (caps);
-      cap_free (caps);
-      return r < 0 ? fail_step (step, "capset") : 0;
-    }
+    return keep_root_caps (step);
   /* Any other set: uid 0 must not regain everything at execve(), and a
    * non-root uid keeps capabilities only as ambient ones. */
   if (policy->keep != 0 && prctl (PR_SET_SECUREBITS, SECBIT_NOROOT, 0, 0, 0) < 0)
     return fail_step (step, "prctl(PR_SET_SECUREBITS)");
   if (set_process_caps (policy->keep) < 0)
-    return fail_step (step, "capset");
+    {
+      /* Root asking for more than it has (--cap-add ALL in a container
+       * with a reduced set) runs with what it has, as with bwrap. */
+      if (errno != EPERM || !policy->root_may_keep)
+        return fail_step (step, "capset");
+      if (prctl (PR_SET_SECUREBITS, 0, 0, 0, 0) < 0)
+        return fail_step (step, "prctl(PR_SET_SECUREBITS)");
+      return keep_root_caps (step);
+    }
   for (int cap = 0; cap <= capability_last (); cap++)
     if ((policy->keep & ((uint64_t) 1 << cap))
         && prctl (PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, cap, 0, 0) < 0)
@@ -150,6 +166,7 @@ load_program (int fd, const char *option, struct seccomp_program *program)
   if (len / sizeof (struct sock_filter) > BPF_MAXINSNS)
     die ("%s %d: the seccomp program has %zu instructions, more than the kernel's %d",
          option, fd, len / sizeof (struct sock_filter), BPF_MAXINSNS);
+  /* NOLINTNEXTLINE(clang-analyzer-core.NullDereference): never NULL, the analyzer lets 1 + n wrap to 0 in seccomp_load_all */
   program->filter = data;
   program->length = (unsigned short) (len / sizeof (struct sock_filter));
   program->fd = fd;

@@ -12,15 +12,18 @@ struct cap_policy
   uint64_t keep;          /* bit N: capability N */
   uint64_t bounding;      /* what the bounding set keeps */
   bool as_root_would;     /* a root caller keeping its own set: uid 0 gets it back at execve() */
+  bool root_may_keep;     /* a root caller: a set it cannot have leaves its own (as bwrap) */
 };
 
 /* The caller's permitted capabilities, read before any namespace. */
 uint64_t caller_permitted_caps (void);
 
 /* bwrap's rules: a root caller starts with the capabilities it has, anyone
- * else with none; --cap-add and --cap-drop then apply in order. */
+ * else with none; --cap-add and --cap-drop then apply in order.  The
+ * bounding set comes down to that in a new user namespace, and for anyone
+ * but root. */
 void cap_policy_decide (const struct plan *plan, bool caller_is_root, uint64_t caller_caps,
-                        struct cap_policy *policy);
+                        bool new_user_ns, struct cap_policy *policy);
 /* 0, or -1 with errno and *step naming what failed. */
 int cap_policy_apply (const struct cap_policy *policy, const char **step);
 

@@ -265,8 +265,10 @@ die_creating_namespaces (const struct sandbox *sb, const char *call)
   die_with_diagnosis (&report);
 }
 
+static void hop_into_joined_pid_ns (struct sandbox *sb);
+
 static void
-enter_namespaces (const struct sandbox *sb)
+enter_namespaces (struct sandbox *sb)
 {
   const char *call = NULL;
   if (ns_join (sb->plan, &call) < 0)
@@ -276,6 +278,10 @@ enter_namespaces (const struct sandbox *sb)
                  user ? sb->plan->userns_fd : sb->plan->pidns_fd,
                  user ? "CLONE_NEWUSER" : "CLONE_NEWPID");
     }
+  /* The kernel nests a new pid namespace only in the one its creator
+   * lives in; after setns() only children live in the --pidns one. */
+  if (sb->plan->pidns_fd >= 0 && (sb->ns.clone_flags & CLONE_NEWPID))
+    hop_into_joined_pid_ns (sb);
   if (ns_create (&sb->ns, &call) < 0)
     die_creating_namespaces (sb, call);
 }
@@ -355,9 +361,9 @@ watch (struct sandbox *sb, pid_t child, bool outermost)
   return code;
 }
 
-/* The child of the outside watcher: what belongs to the watcher stays there. */
+/* What the outermost watcher reports through, and the pty's receiving end. */
 static void
-leave_to_outside_watcher (struct sandbox *sb)
+close_watcher_fds (struct sandbox *sb)
 {
   const struct plan *plan = sb->plan;
   int fds[] = { plan->info_fd, plan->json_status_fd, plan->sync_fd, sb->exec_report.read_fd, sb->ns_dir,
@@ -365,6 +371,31 @@ leave_to_outside_watcher (struct sandbox *sb)
   for (size_t i = 0; i < N_ELEMENTS (fds); i++)
     if (fds[i] >= 0)
       close (fds[i]);
+}
+
+/* --pidns with --unshare-pid: a child, living in the joined pid namespace,
+ * goes on; this process waits for it and passes its exit status on. */
+static void
+hop_into_joined_pid_ns (struct sandbox *sb)
+{
+  pid_t child = fork_or_die ("entering the --pidns namespace");
+  if (child == 0)
+    {
+      /* Seen from the joined pid namespace, a parent outside it is pid 0. */
+      watch_parent (sb, 0);
+      return;
+    }
+  close_watcher_fds (sb);
+  close_fd_ptr (&sb->pty_sock[1]);
+  become_watcher (sb, false);
+  exit (monitor_child (child, false));
+}
+
+/* The child of the outside watcher: what belongs to the watcher stays there. */
+static void
+leave_to_outside_watcher (struct sandbox *sb)
+{
+  close_watcher_fds (sb);
   /* The start is the outside watcher's to report. */
   sb->reported = true;
 }
@@ -461,7 +492,8 @@ exec_payload (const struct sandbox *sb, const sigset_t *saved_mask)
     .exec_report = &sb->exec_report,
     .host_proc_dir = sb->host_proc_dir,
   };
-  cap_policy_decide (sb->plan, sb->facts.is_root, sb->caller_caps, &run.caps);
+  cap_policy_decide (sb->plan, sb->facts.is_root, sb->caller_caps,
+                     (sb->ns.clone_flags & CLONE_NEWUSER) != 0, &run.caps);
   signals_restore (saved_mask);
   run_payload (&run);
 }
@@ -473,8 +505,8 @@ run_sandbox (struct sandbox *sb)
 
   watch_parent (sb, sb->parent);
   prepare (sb);
-  enter_namespaces (sb);
   signals_block_forwarded (&saved_mask);
+  enter_namespaces (sb);
 
   if (sb->watch_outside)
     {

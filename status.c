@@ -42,7 +42,7 @@ status_write_started (int fd, bool pretty, pid_t child_pid, const struct ns_ids 
 {
   const char *open_brace = pretty ? "{\n    " : "{ ";
   const char *separator = pretty ? ",\n    " : ", ";
-  const char *close_brace = pretty ? "\n}" : " }\n";
+  const char *close_brace = pretty ? "\n}\n" : " }\n";
   char out[1024];
   size_t used = (size_t) snprintf (out, sizeof out, "%s\"child-pid\": %d", open_brace, (int) child_pid);
 
