@@ -270,9 +270,18 @@ mount_tree_is_dir (const struct mount_tree *tree)
 int
 mount_tree_attach (const struct mount_tree *tree, int dest_fd, const char **call)
 {
+  return mount_tree_attach_at (tree, dest_fd, "", call);
+}
+
+int
+mount_tree_attach_at (const struct mount_tree *tree, int dir_fd, const char *name, const char **call)
+{
   if (use_new_api)
-    return new_attach (tree->fd, dest_fd, "", call);
-  return legacy_attach_tree (tree, staging_dir, dest_fd, call);
+    return new_attach (tree->fd, dir_fd, name, call);
+  autoclose int dest = name[0] ? openat (dir_fd, name, O_PATH | O_NOFOLLOW | O_CLOEXEC) : -1;
+  if (name[0] && dest < 0)
+    return fail_with (call, "openat");
+  return legacy_attach_tree (tree, staging_dir, name[0] ? dest : dir_fd, call);
 }
 
 void

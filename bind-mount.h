@@ -70,6 +70,9 @@ int mount_tree_clone (int dirfd, const char *path, unsigned flags, bool recursiv
                       struct mount_tree *tree, const char **call);
 bool mount_tree_is_dir (const struct mount_tree *tree);
 int mount_tree_attach (const struct mount_tree *tree, int dest_fd, const char **call);
+/* The same at name in dir_fd ("" for dir_fd itself); the last component
+ * is not followed if it is a symlink. */
+int mount_tree_attach_at (const struct mount_tree *tree, int dir_fd, const char *name, const char **call);
 void mount_tree_release (struct mount_tree *tree);
 
 /* Bind src_fd on dest_fd, with flags applied to every mount of the tree. */

@@ -12,7 +12,7 @@
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 #if HAVE_SELINUX
-#include <selinux/selinux.h>
+#include <dlfcn.h>
 #endif
 
 static uint64_t
@@ -201,25 +201,50 @@ seccomp_install_all (const struct seccomp_program *programs, size_t n, size_t *f
   return 0;
 }
 
+/* libselinux is loaded only for the label options: linked in, its
+ * constructor (and libpcre2) would cost every sandbox start about a
+ * millisecond. */
+static struct
+{
+  int (*is_enabled) (void);
+  int (*set_exec_context) (const char *context);
+} selinux;
+
+int
+selinux_load (const char **why)
+{
+#if HAVE_SELINUX
+  void *lib = dlopen ("libselinux.so.1", RTLD_NOW | RTLD_LOCAL);
+  if (lib == NULL)
+    {
+      *why = dlerror ();
+      return -1;
+    }
+  selinux.is_enabled = (int (*) (void)) dlsym (lib, "is_selinux_enabled");
+  selinux.set_exec_context = (int (*) (const char *)) dlsym (lib, "setexeccon");
+  if (selinux.is_enabled == NULL || selinux.set_exec_context == NULL)
+    {
+      *why = "libselinux.so.1 lacks is_selinux_enabled or setexeccon";
+      selinux.is_enabled = NULL;
+      return -1;
+    }
+  return 0;
+#else
+  *why = "this build has no SELinux support";
+  return -1;
+#endif
+}
+
 bool
 selinux_enabled (void)
 {
-#if HAVE_SELINUX
-  return is_selinux_enabled () > 0;
-#else
-  return false;
-#endif
+  return selinux.is_enabled != NULL && selinux.is_enabled () > 0;
 }
 
 int
 selinux_set_exec_label (const char *label)
 {
-#if HAVE_SELINUX
   if (label == NULL || !selinux_enabled ())
     return 0;
-  return setexeccon (label);
-#else
-  (void) label;
-  return 0;
-#endif
+  return selinux.set_exec_context (label);
 }

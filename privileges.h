@@ -39,7 +39,10 @@ void seccomp_load_all (const struct plan *plan, struct seccomp_program **program
 /* Install them (no_new_privs must be set).  0, or -1 with errno. */
 int seccomp_install_all (const struct seccomp_program *programs, size_t n, size_t *failed);
 
-/* Whether SELinux labels mean anything on this host. */
+/* Load libselinux, before the root changes: 0, or -1 with *why. */
+int selinux_load (const char **why);
+
+/* Whether SELinux labels mean anything on this host (false until loaded). */
 bool selinux_enabled (void);
 
 /* --exec-label: 0, or -1 with errno; a no-op where SELinux is off. */

@@ -97,7 +97,7 @@ open_parent (int root_fd, const char *path, mode_t parent_mode, char **name_out,
   return fd;
 }
 
-static int
+int
 create_entry (int parent_fd, const char *name, bool dir, mode_t mode)
 {
   failed_call = dir ? "mkdirat" : "openat";
@@ -130,13 +130,4 @@ int
 ensure_dir (int root_fd, const char *path, mode_t mode, mode_t parent_mode)
 {
   return ensure_entry (root_fd, path, true, mode, parent_mode);
-}
-
-int
-ensure_mount_point (int root_fd, const char *path, bool want_dir, mode_t parent_mode)
-{
-  int fd = resolve_in_root (root_fd, path, 0, false);
-  if (fd >= 0 || errno != ENOENT)
-    return fd;
-  return ensure_entry (root_fd, path, want_dir, want_dir ? 0755 : 0444, parent_mode);
 }

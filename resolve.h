@@ -16,10 +16,6 @@ int resolve_in_root (int root_fd, const char *path, int extra_flags, bool allow_
  * parent_mode) where absent.  Returns an O_PATH descriptor. */
 int ensure_dir (int root_fd, const char *path, mode_t mode, mode_t parent_mode);
 
-/* A place to mount on: an existing file or directory, or a new empty
- * directory (want_dir) or regular file. */
-int ensure_mount_point (int root_fd, const char *path, bool want_dir, mode_t parent_mode);
-
 /* The parent directory of path (created where absent) and the last
  * component's name, which points into path.  For the root itself the
  * name is "". */
@@ -33,6 +29,10 @@ void path_split_last (char *copy, char **parent, char **name);
  * callers that note theirs): "openat2", "mkdirat", "openat". */
 const char *resolve_failed_call (void);
 void resolve_note_failure (const char *call);
+
+/* A new empty directory (dir) or regular file at name in parent_fd;
+ * 0, or -1 with errno (EEXIST when something is there). */
+int create_entry (int parent_fd, const char *name, bool dir, mode_t mode);
 
 /* The mode parents get: 0755, less the group and other bits that perms
  * withholds from the thing being created. */

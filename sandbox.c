@@ -230,6 +230,10 @@ prepare (struct sandbox *sb)
   if ((plan->info_fd >= 0 || plan->json_status_fd >= 0)
       && (sb->ns_dir = open ("/proc/self/ns", O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0)
     die_errno ("--info-fd/--json-status-fd: open /proc/self/ns");
+  const char *why = NULL;
+  if ((plan->exec_label || plan->file_label) && HAVE_SELINUX && selinux_load (&why) < 0)
+    die ("%s %s: loading libselinux: %s", plan->exec_label ? "--exec-label" : "--file-label",
+         plan->exec_label ? plan->exec_label : plan->file_label, why);
   if (plan->pty && socketpair (AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sb->pty_sock) < 0)
     die_errno ("--pty: socketpair");
   mount_api_init ();

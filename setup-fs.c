@@ -144,42 +144,46 @@ parent_dir (struct fs_context *ctx, const char *parent, mode_t parent_mode)
   return ctx->parent_fd;
 }
 
-static int
-create_entry (int parent_fd, const char *name, bool dir)
+/* Where a mount goes: an entry just made, named in a directory we hold
+ * (so no symlink to follow, and no descriptor to open for it), or what
+ * was already there, by descriptor. */
+struct mount_point
 {
-  resolve_note_failure (dir ? "mkdirat" : "openat");
-  if (dir)
-    return mkdirat (parent_fd, name, 0755);
-  autoclose int fd = openat (parent_fd, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0444);
-  return fd < 0 ? -1 : 0;
+  int fd;               /* what was there; -1 for a fresh entry */
+  int parent_fd;        /* a fresh entry's directory (the context's) */
+  char *copy;           /* owns name */
+  const char *name;
+};
+
+static void
+mount_point_release (struct mount_point *mp)
+{
+  close_fd_ptr (&mp->fd);
+  free (mp->copy);
 }
 
 /* Somewhere to mount source_fd's kind of file at dest: a new directory or
- * empty file (*fresh), or what is already there. */
+ * empty file, or what is already there.  0, or -1 with errno. */
 static int
-make_mount_point (struct fs_context *ctx, const char *dest, int source_fd, mode_t parent_mode, bool *fresh)
+make_mount_point (struct fs_context *ctx, const char *dest, int source_fd, mode_t parent_mode,
+                  struct mount_point *mp)
 {
-  autofree char *copy = xstrdup (dest);
-  char *parent, *name;
-  path_split_last (copy, &parent, &name);
-  *fresh = false;
-  if (*name == '\0')
-    return resolve_in_root (ctx->root_fd, dest, 0, false);
-
-  int parent_fd = parent_dir (ctx, parent, parent_mode);
-  if (parent_fd < 0)
-    return -1;
-  if (create_entry (parent_fd, name, fd_is_dir (source_fd)) == 0)
+  char *parent;
+  *mp = (struct mount_point) { -1, -1, xstrdup (dest), NULL };
+  path_split_last (mp->copy, &parent, (char **) &mp->name);
+  if (*mp->name != '\0')
     {
-      /* Just made by us, in a directory we hold: no symlink to follow. */
-      int fd = openat (parent_fd, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
-      *fresh = fd >= 0;
-      if (fd >= 0)
-        return fd;
+      mp->parent_fd = parent_dir (ctx, parent, parent_mode);
+      if (mp->parent_fd < 0)
+        return -1;
+      bool dir = fd_is_dir (source_fd);
+      if (create_entry (mp->parent_fd, mp->name, dir, dir ? 0755 : 0444) == 0)
+        return 0;
+      if (errno != EEXIST)
+        return -1;
     }
-  else if (errno != EEXIST)
-    return -1;
-  return resolve_in_root (ctx->root_fd, dest, 0, false);
+  mp->fd = resolve_in_root (ctx->root_fd, dest, 0, false);
+  return mp->fd < 0 ? -1 : 0;
 }
 
 /* ---- operations ------------------------------------------------------- */
@@ -201,11 +205,25 @@ after_mount_on_existing (struct fs_context *ctx, int dest_fd)
   return after_mount_on (ctx, dest_fd);
 }
 
+/* Put tree at op's destination, creating missing parents with parent_mode. */
+static int
+attach_at_dest (struct fs_context *ctx, const struct op *op, const struct mount_tree *tree, mode_t parent_mode)
+{
+  const char *call = NULL;
+  __attribute__((cleanup (mount_point_release))) struct mount_point mp;
+  if (make_mount_point (ctx, op->dest, tree->fd, parent_mode, &mp) < 0)
+    return fail_op (ctx, op, resolve_failed_call (), "creating the mount point");
+  if (mp.fd < 0)
+    return mount_tree_attach_at (tree, mp.parent_fd, mp.name, &call) < 0 ? fail_op (ctx, op, call, NULL) : 0;
+  if (mount_tree_attach (tree, mp.fd, &call) < 0)
+    return fail_op (ctx, op, call, NULL);
+  return after_mount_on_existing (ctx, mp.fd);
+}
+
 static int
 op_bind (struct fs_context *ctx, const struct op *op)
 {
   const char *call = NULL;
-  bool fresh;
   struct mount_tree tree;
   if (mount_tree_clone (AT_FDCWD, op->source, bind_mount_flags (op->bind_flags), true, &tree, &call) < 0)
     {
@@ -215,10 +233,7 @@ op_bind (struct fs_context *ctx, const struct op *op)
         return failf (ctx, NULL, "Can't find source path %s: %s", op->source, strerror (errno));
       return fail_op (ctx, op, call, NULL);
     }
-  autoclose int dest = make_mount_point (ctx, op->dest, tree.fd, 0755, &fresh);
-  int r = dest < 0 ? fail_op (ctx, op, resolve_failed_call (), "creating the mount point")
-          : mount_tree_attach (&tree, dest, &call) < 0 ? fail_op (ctx, op, call, NULL)
-          : fresh ? 0 : after_mount_on_existing (ctx, dest);
+  int r = attach_at_dest (ctx, op, &tree, 0755);
   mount_tree_release (&tree);
   return r;
 }
@@ -542,15 +557,15 @@ op_bind_data (struct fs_context *ctx, const struct op *op)
     return fail_op (ctx, op, "creating the data file", name);
   if (copy_data (ctx, op, file) < 0)
     return -1;
-  autoclose int dest = ensure_mount_point (ctx->root_fd, op->dest, false, parent_mode_for (op->perms));
-  if (dest < 0)
-    return fail_op (ctx, op, resolve_failed_call (), "creating the mount point");
   unsigned flags = MOUNT_NOSUID | MOUNT_NODEV | ((op->bind_flags & BIND_READONLY) ? MOUNT_RDONLY : 0);
-  if (mount_bind_at (file, dest, flags, false, &call) < 0)
+  struct mount_tree tree;
+  if (mount_tree_clone (file, "", flags, false, &tree, &call) < 0)
     return fail_op (ctx, op, call, op->dest);
+  int r = attach_at_dest (ctx, op, &tree, parent_mode_for (op->perms));
+  mount_tree_release (&tree);
   /* The mount holds the file; its name in the base is no longer needed. */
   (void) unlinkat (ctx->base_fd, name, 0);
-  return after_mount_on (ctx, dest);
+  return r;
 }
 
 static int
@@ -600,7 +615,6 @@ op_bind_fd (struct fs_context *ctx, const struct op *op)
   const char *call = NULL;
   char link[64], path[4096];
   struct stat want, got;
-  bool fresh;
   ssize_t n = readlink (proc_fd_path (op->fd, link, sizeof link), path, sizeof path - 1);
   if (n < 0 || fstat (op->fd, &want) < 0)
     return failf (ctx, "readlink", "%s %d %s: file descriptor %d", op->option, op->fd, op->dest, op->fd);
@@ -616,10 +630,7 @@ op_bind_fd (struct fs_context *ctx, const struct op *op)
       return failf (ctx, NULL, "%s %d %s: %s is no longer the file the descriptor holds",
                     op->option, op->fd, op->dest, path);
     }
-  autoclose int dest = make_mount_point (ctx, op->dest, tree.fd, 0755, &fresh);
-  int r = dest < 0 ? fail_op (ctx, op, resolve_failed_call (), "creating the mount point")
-          : mount_tree_attach (&tree, dest, &call) < 0 ? fail_op (ctx, op, call, NULL)
-          : fresh ? 0 : after_mount_on_existing (ctx, dest);
+  int r = attach_at_dest (ctx, op, &tree, 0755);
   mount_tree_release (&tree);
   /* The descriptor was only a way to name the source. */
   close (op->fd);
@@ -874,11 +885,10 @@ enter_new_root (struct fs_context *ctx)
   forget_parent (ctx);
   if (fchdir (ctx->base_fd) < 0 || chroot (".") < 0)
     return failf (ctx, "chroot", "returning to the staging root");
-  if (mount_detach ("/oldroot", &call) < 0)
-    return failf (ctx, call, "detaching the caller's root");
-  /* pivot_root(".", ".") stacks the old root (the base) on the new one;
-   * detaching "." then removes it, leaving nothing of the caller's
-   * reachable. */
+  /* pivot_root(".", ".") stacks the old root (the base, with the caller's
+   * root on base/oldroot) on the new one; detaching "." removes that whole
+   * tree at once, leaving nothing of the caller's reachable.  (Each lazy
+   * unmount waits for an RCU grace period: one, not two.) */
   if (mount_pivot_into (ctx->root_fd, ".", &call) < 0)
     return failf (ctx, call, "switching to the new root");
   if (mount_detach (".", &call) < 0)
