@@ -25,7 +25,7 @@ mount_snapshot() {
 tagged_processes() {
   local tag=$1 pid cmd
   for pid in /proc/[0-9]*; do
-    cmd=$(tr '\0' ' ' < "$pid/cmdline" 2> /dev/null) || continue
+    cmd=$(tr '\0' ' ' 2> /dev/null < "$pid/cmdline") || continue
     [[ $cmd == *"$tag"* ]] && printf '%s(%s) ' "${pid#/proc/}" "$cmd"
   done
 }
@@ -34,7 +34,7 @@ tagged_processes() {
 zombie_children() {
   local pid stat
   for pid in /proc/[0-9]*; do
-    stat=$(< "$pid/stat") 2> /dev/null || continue
+    { stat=$(< "$pid/stat"); } 2> /dev/null || continue
     stat=${stat##*) }
     read -r state ppid _ <<< "$stat"
     [[ $state == Z && $ppid == "$BASHPID" ]] && printf '%s ' "${pid#/proc/}"
@@ -42,7 +42,9 @@ zombie_children() {
 }
 
 # load_rounds SWADDLE-ARGS...: the rounds, each sandbox exiting with its
-# own index modulo 256.
+# own index modulo 256.  With HWM_DIR set (a directory the sandbox can
+# write, and a pid namespace whose pid 1 is swaddle's reaper), each payload
+# also records the reaper's peak memory (VmHWM, kB) in HWM_DIR/hwm.ROUND.I.
 load_rounds() {
   local n=$SWADDLE_LOAD_SANDBOXES rounds=$SWADDLE_LOAD_ROUNDS
   local tag=swaddle-load-$$-$RANDOM round i index pids status wrong left mounts_before mounts_after
@@ -51,7 +53,9 @@ load_rounds() {
     pids=()
     for ((i = 0; i < n; i++)); do
       index=$((round * n + i))
-      "${SW_CMD[@]}" "$@" sh -c 'exit $(($1 % 256))' "$tag" "$index" > /dev/null 2> "err.$i" &
+      "${SW_CMD[@]}" "$@" sh -c '
+        [ -n "$2" ] && sed -n "s/^VmHWM:[[:space:]]*\([0-9]*\) kB/\1/p" /proc/1/status > "$2/hwm.$3"
+        exit $(($1 % 256))' "$tag" "$index" "${HWM_DIR:-}" "$round.$i" > /dev/null 2> "err.$i" &
       pids[i]=$!
     done
     wrong=
@@ -82,9 +86,27 @@ test_many_sandboxes_plain() {
   load_rounds "${MINROOT[@]}"
 }
 
+# round_peak ROUND: the largest VmHWM recorded in that round.
+round_peak() {
+  cat hwm."$1".* 2> /dev/null | sort -n | tail -n 1
+}
+
 test_many_sandboxes_pid_ns() {
   skip_if_bwrap "load test of swaddle"
-  load_rounds "${MINROOT[@]}" --unshare-pid --proc /proc --dev /dev --tmpfs /tmp
+  HWM_DIR=$PWD load_rounds "${MINROOT[@]}" --unshare-pid --proc /proc --dev /dev --tmpfs /tmp "${HERE[@]}"
+  # swaddle's memory stays flat: no round's peak above the first's by more
+  # than a tenth (plus a page or two of noise).
+  local first round peak peaks=
+  first=$(round_peak 0)
+  [[ $first =~ ^[0-9]+$ ]] || fail "no VmHWM recorded by the first round's payloads"
+  for ((round = 0; round < SWADDLE_LOAD_ROUNDS; round++)); do
+    peak=$(round_peak "$round")
+    peaks+="$peak "
+    [[ $peak =~ ^[0-9]+$ ]] || fail "no VmHWM recorded in round $round"
+    ((peak <= first + first / 10 + 8)) ||
+      fail "swaddle's peak memory grew: ${peak} kB in round $round against ${first} kB in the first" "peaks: $peaks"
+  done
+  echo "# swaddle's reaper, peak RSS per round (kB): $peaks"
 }
 
 test_many_sandboxes_all_namespaces_with_status() {
