@@ -12,6 +12,7 @@
 #include <sys/syscall.h>
 
 static bool use_new_api;
+static bool open_tree_attr_missing;   /* before Linux 6.15, or filtered away */
 static int staging_dir = -1;
 
 /* ---- raw system calls (glibc 2.36 wraps some, not all) ---------------- */
@@ -20,6 +21,12 @@ static int
 sys_open_tree (int dirfd, const char *path, unsigned flags)
 {
   return (int) syscall (SYS_open_tree, dirfd, path, flags);
+}
+
+static int
+sys_open_tree_attr (int dirfd, const char *path, unsigned flags, struct mount_attr *attr)
+{
+  return (int) syscall (SYS_open_tree_attr, dirfd, path, flags, attr, sizeof *attr);
 }
 
 static int
@@ -245,12 +252,24 @@ mount_tree_clone (int dirfd, const char *path, unsigned flags, bool recursive,
       tree->fd = at_empty ? fcntl (dirfd, F_DUPFD_CLOEXEC, 3) : openat (dirfd, path, O_PATH | O_CLOEXEC);
       return tree->fd < 0 ? fail_with (call, "open") : 0;
     }
-  tree->fd = sys_open_tree (dirfd, path, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | at_empty
-                                         | (recursive ? AT_RECURSIVE : 0));
+  unsigned open_flags = OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | at_empty | (recursive ? AT_RECURSIVE : 0);
+  /* The flags go on the detached copy, before anyone can see it: in the
+   * same call where the kernel has open_tree_attr. */
+  struct mount_attr attr = { .attr_set = to_mount_attr (flags) };
+  if (attr.attr_set != 0 && !open_tree_attr_missing)
+    {
+      tree->fd = sys_open_tree_attr (dirfd, path, open_flags, &attr);
+      if (tree->fd >= 0)
+        return 0;
+      /* Older kernels say ENOSYS; a container's seccomp profile may say
+       * EPERM to a call it does not know.  open_tree says what is true. */
+      if (errno != ENOSYS && errno != EPERM)
+        return fail_with (call, "open_tree_attr");
+      open_tree_attr_missing = true;
+    }
+  tree->fd = sys_open_tree (dirfd, path, open_flags);
   if (tree->fd < 0)
     return fail_with (call, "open_tree");
-  /* The flags go on the detached copy, before anyone can see it. */
-  struct mount_attr attr = { .attr_set = to_mount_attr (flags) };
   if (attr.attr_set != 0
       && sys_mount_setattr (tree->fd, "", AT_EMPTY_PATH | (recursive ? AT_RECURSIVE : 0), &attr) < 0)
     {

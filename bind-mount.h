@@ -8,6 +8,11 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/syscall.h>
+
+#ifndef SYS_open_tree_attr
+#define SYS_open_tree_attr 467        /* Linux 6.15; the same number on every architecture */
+#endif
 
 enum mount_flags
 {

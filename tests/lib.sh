@@ -141,6 +141,15 @@ require_cmd() {
   done
 }
 
+# source_tree_test WHAT: the test checks the source tree (WHAT: a build, a
+# package), the same in every mode and pass: it runs once, as root in the
+# main pass (run-suite's asan pass is the one that sets ASAN_OPTIONS).
+source_tree_test() {
+  is_bwrap && skip "it checks swaddle's source tree ($1), not bwrap"
+  [[ $SW_MODE == root ]] || skip "runs once, in root mode ($1 is the same in every mode)"
+  [[ -z ${ASAN_OPTIONS:-} ]] || skip "runs once, in the main pass ($1 does not use the binary under test)"
+}
+
 require_root() {
   is_root || skip "applies to a root caller only"
 }

@@ -55,13 +55,8 @@ installed_files() {
   (cd "$DEST" && find . ! -type d | sed 's|^\.||' | LC_ALL=C sort)
 }
 
-# run_once: the test builds the source tree, the same in every mode and pass:
-# it runs in root mode of the main pass only (run-suite's asan pass is the
-# one that sets ASAN_OPTIONS).
 run_once() {
-  is_bwrap && skip "the test builds swaddle from the source tree; it does not test bwrap"
-  [[ $SW_MODE == root ]] || skip "runs once, in root mode (the build is the same in every mode)"
-  [[ -z ${ASAN_OPTIONS:-} ]] || skip "runs once, in the main pass (it does not test the binary under test)"
+  source_tree_test "meson install"
 }
 
 test_meson_install_into_destdir() {

@@ -81,13 +81,8 @@ show_build_failure() {
   show_block "end of the build log" "$(tail -n 25 "$1")"
 }
 
-# run_once: the tests check the source tree's package, the same in every
-# mode and pass: they run in root mode of the main pass only (run-suite's
-# asan pass is the one that sets ASAN_OPTIONS).
 run_once() {
-  is_bwrap && skip "the test builds swaddle's package from the source tree; it does not test bwrap"
-  [[ $SW_MODE == root ]] || skip "runs once, in root mode (installing a package needs root)"
-  [[ -z ${ASAN_OPTIONS:-} ]] || skip "runs once, in the main pass (it does not test the binary under test)"
+  source_tree_test "the Debian package"
 }
 
 test_changelog_version_is_the_project_version() {

@@ -108,4 +108,42 @@ test_each_setup_call_failing_with_watchers() {
   inject_each
 }
 
+# open_tree_attr (Linux 6.15) sets a bind's flags in the call that clones
+# it.  Where it is missing (ENOSYS: older kernels) or refused by a seccomp
+# profile that does not know it (EPERM: container runtimes), swaddle uses
+# open_tree and mount_setattr, with the same result; any other error is
+# the answer.  sys-deny stands in for the kernel and the profile.
+open_tree_attr_case() {
+  local errno=$1
+  local deny
+  deny=$(dirname "$SWADDLE")/sys-deny
+  skip_if_bwrap "swaddle's choice of mount calls"
+  is_fallback && skip "the fallback modes use mount(2), not the new mount API"
+  [[ -x $deny ]] || skip "tests/sys-deny was not built"
+  mkdir -p src/sub
+  run "$deny" -e "$errno" open_tree_attr -- "$SWADDLE" "${MINROOT[@]}" --tmpfs /tmp \
+    --ro-bind "$PWD/src" /tmp/src --ro-bind /proc /tmp/proc cat /tmp/proc/self/mountinfo
+}
+
+test_binds_without_open_tree_attr() {
+  local errno line options
+  for errno in ENOSYS EPERM; do
+    open_tree_attr_case "$errno"
+    assert_eq 0 "$STATUS" "exit status with open_tree_attr failing with $errno ($ERR)"
+    for line in " /tmp/src " " /tmp/proc " " /tmp/proc/sys/fs/binfmt_misc "; do
+      options=$(awk -v m="${line// /}" '$5 == m { print $6 }' <<< "$OUT")
+      [[ -z $options && $line == *binfmt* ]] && continue
+      [[ ,$options, == *,ro,* && ,$options, == *,nosuid,* && ,$options, == *,nodev,* ]] ||
+        fail "with open_tree_attr failing with $errno, the mount on${line}has options '$options', not ro,nosuid,nodev" \
+          "$(show_block mountinfo "$OUT")"
+    done
+  done
+}
+
+test_open_tree_attr_failing_otherwise_is_the_answer() {
+  open_tree_attr_case EINVAL
+  assert_eq 1 "$STATUS" "exit status"
+  assert_eq "swaddle: --ro-bind /usr /usr: open_tree_attr: Invalid argument" "$(head -n 1 <<< "$ERR")" "the message"
+}
+
 sw_main "$@"
