@@ -21,6 +21,8 @@
 #   SW_REFERENCE         the reference bwrap for differential checks (/usr/bin/bwrap)
 #   SWADDLE_TEST_FILTER  extended regex on GROUP/NAME: run only matching tests
 #   SW_TEST_TIMEOUT      seconds one test may take (default 90)
+#   SW_SANITIZER         "asan" when the binary under test is built with ASan
+#                        and UBSan (run-suite's asan pass), else empty
 #
 # In a test:
 #   sw ARGS...              run the sandbox
@@ -121,6 +123,8 @@ pidns_members() {
 is_bwrap() { [[ $SW_IS_BWRAP == 1 ]]; }
 is_root() { [[ $SW_UID == 0 ]]; }
 is_fallback() { [[ $SW_MODE == fallback-* ]]; }
+# The binary under test carries sanitizers, which need /proc themselves.
+is_sanitized() { [[ -n ${SW_SANITIZER:-} ]]; }
 
 skip() {
   printf '%s\n' "$*" > "$SW_SKIP_FILE"
