@@ -59,13 +59,6 @@ sys_fsmount (int fd, unsigned flags, unsigned attr_flags)
   return (int) syscall (SYS_fsmount, fd, flags, attr_flags);
 }
 
-static int
-fail_with (const char **call, const char *name)
-{
-  *call = name;
-  return -1;
-}
-
 /* ---- choosing the interface --------------------------------------------- */
 
 /* Called with arguments no kernel accepts: ENOSYS means the call is missing
@@ -307,7 +300,6 @@ void
 mount_tree_release (struct mount_tree *tree)
 {
   close_fd_ptr (&tree->fd);
-  tree->fd = -1;
 }
 
 int

@@ -15,13 +15,6 @@
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 
-static int
-fail_with (const char **call, const char *name)
-{
-  *call = name;
-  return -1;
-}
-
 unsigned long
 legacy_ms_flags (unsigned flags)
 {

@@ -66,13 +66,6 @@ ns_flags_describe (int clone_flags, char *buf, size_t size)
 }
 
 static int
-fail_call (const char **call, const char *what)
-{
-  *call = what;
-  return -1;
-}
-
-static int
 write_maps (int proc_dir, uid_t uid_inside, uid_t uid_outside, gid_t gid_inside, gid_t gid_outside,
             const char **call)
 {
@@ -80,13 +73,13 @@ write_maps (int proc_dir, uid_t uid_inside, uid_t uid_outside, gid_t gid_inside,
   /* An unprivileged process may map only its own ids, and only once it
    * gave up setgroups(), or it could drop groups that deny it access. */
   if (write_file_at (proc_dir, "self/setgroups", "deny") < 0 && errno != ENOENT)
-    return fail_call (call, "write /proc/self/setgroups");
+    return fail_with (call, "write /proc/self/setgroups");
   snprintf (line, sizeof line, "%u %u 1\n", (unsigned) uid_inside, (unsigned) uid_outside);
   if (write_file_at (proc_dir, "self/uid_map", line) < 0)
-    return fail_call (call, "write /proc/self/uid_map");
+    return fail_with (call, "write /proc/self/uid_map");
   snprintf (line, sizeof line, "%u %u 1\n", (unsigned) gid_inside, (unsigned) gid_outside);
   if (write_file_at (proc_dir, "self/gid_map", line) < 0)
-    return fail_call (call, "write /proc/self/gid_map");
+    return fail_with (call, "write /proc/self/gid_map");
   return 0;
 }
 
@@ -111,9 +104,9 @@ ns_join (const struct plan *plan, const char **call)
    * CAP_SYS_ADMIN in the user namespace that owns it, which an
    * unprivileged caller has only once inside. */
   if (plan->userns_fd >= 0 && setns (plan->userns_fd, CLONE_NEWUSER) < 0)
-    return fail_call (call, "--userns");
+    return fail_with (call, "--userns");
   if (plan->pidns_fd >= 0 && setns (plan->pidns_fd, CLONE_NEWPID) < 0)
-    return fail_call (call, "--pidns");
+    return fail_with (call, "--pidns");
   return 0;
 }
 
@@ -121,7 +114,7 @@ int
 ns_create (const struct ns_setup *ns, const char **call)
 {
   if (unshare (ns->clone_flags) < 0)
-    return fail_call (call, "unshare");
+    return fail_with (call, "unshare");
   return 0;
 }
 
@@ -133,8 +126,8 @@ ns_disable_further_userns (int proc_dir, const char **call)
   /* The limit counts this namespace's descendants: one, the child we
    * enter now, leaves room for none inside it. */
   if (write_file_at (proc_dir, "sys/user/max_user_namespaces", "1") < 0)
-    return fail_call (call, "write /proc/sys/user/max_user_namespaces");
+    return fail_with (call, "write /proc/sys/user/max_user_namespaces");
   if (unshare (CLONE_NEWUSER) < 0)
-    return fail_call (call, "unshare(CLONE_NEWUSER)");
+    return fail_with (call, "unshare(CLONE_NEWUSER)");
   return write_maps (proc_dir, uid, uid, gid, gid, call);
 }

@@ -60,13 +60,6 @@ cap_policy_decide (const struct plan *plan, bool caller_is_root, uint64_t caller
 }
 
 static int
-fail_step (const char **step, const char *what)
-{
-  *step = what;
-  return -1;
-}
-
-static int
 set_process_caps (uint64_t keep)
 {
   cap_t caps = cap_init ();
@@ -94,11 +87,11 @@ keep_root_caps (const char **step)
   if (caps == NULL || cap_clear_flag (caps, CAP_INHERITABLE) < 0)
     {
       cap_free (caps);
-      return fail_step (step, "capget");
+      return fail_with (step, "capget");
     }
   int r = cap_set_proc (caps);
   cap_free (caps);
-  return r < 0 ? fail_step (step, "capset") : 0;
+  return r < 0 ? fail_with (step, "capset") : 0;
 }
 
 int
@@ -109,29 +102,29 @@ cap_policy_apply (const struct cap_policy *policy, const char **step)
   for (int cap = 0; cap <= capability_last (); cap++)
     if (!(policy->bounding & ((uint64_t) 1 << cap))
         && prctl (PR_CAPBSET_DROP, cap, 0, 0, 0) < 0 && errno != EINVAL)
-      return fail_step (step, "prctl(PR_CAPBSET_DROP)");
+      return fail_with (step, "prctl(PR_CAPBSET_DROP)");
   if (prctl (PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0 && errno != EINVAL)
-    return fail_step (step, "prctl(PR_CAP_AMBIENT_CLEAR_ALL)");
+    return fail_with (step, "prctl(PR_CAP_AMBIENT_CLEAR_ALL)");
   if (policy->as_root_would)
     return keep_root_caps (step);
   /* Any other set: uid 0 must not regain everything at execve(), and a
    * non-root uid keeps capabilities only as ambient ones. */
   if (policy->keep != 0 && prctl (PR_SET_SECUREBITS, SECBIT_NOROOT, 0, 0, 0) < 0)
-    return fail_step (step, "prctl(PR_SET_SECUREBITS)");
+    return fail_with (step, "prctl(PR_SET_SECUREBITS)");
   if (set_process_caps (policy->keep) < 0)
     {
       /* Root asking for more than it has (--cap-add ALL in a container
        * with a reduced set) runs with what it has, as with bwrap. */
       if (errno != EPERM || !policy->root_may_keep)
-        return fail_step (step, "capset");
+        return fail_with (step, "capset");
       if (prctl (PR_SET_SECUREBITS, 0, 0, 0, 0) < 0)
-        return fail_step (step, "prctl(PR_SET_SECUREBITS)");
+        return fail_with (step, "prctl(PR_SET_SECUREBITS)");
       return keep_root_caps (step);
     }
   for (int cap = 0; cap <= capability_last (); cap++)
     if ((policy->keep & ((uint64_t) 1 << cap))
         && prctl (PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, cap, 0, 0) < 0)
-      return fail_step (step, "prctl(PR_CAP_AMBIENT_RAISE)");
+      return fail_with (step, "prctl(PR_CAP_AMBIENT_RAISE)");
   return 0;
 }
 

@@ -16,13 +16,6 @@
 #define TIOCGPTPEER _IO ('T', 0x41)
 #endif
 
-static int
-fail_with (const char **call, const char *name)
-{
-  *call = name;
-  return -1;
-}
-
 int
 pty_open_at (int dirfd, const char *ptmx_path, struct pty_pair *pty, const char **call)
 {
@@ -201,7 +194,6 @@ receive_master (struct relay *r)
   if (r->master < 0)
     {
       close_fd_ptr (&r->sock);
-      r->sock = -1;
       return;
     }
   r->output_open = true;
@@ -209,7 +201,6 @@ receive_master (struct relay *r)
   copy_window_size (r);
   (void) send (r->sock, "A", 1, MSG_NOSIGNAL);
   close_fd_ptr (&r->sock);
-  r->sock = -1;
 }
 
 /* Copy what one read of from gives to to; false at end of file or error. */

@@ -129,7 +129,6 @@ forget_parent (struct fs_context *ctx)
   free (ctx->parent_path);
   ctx->parent_path = NULL;
   close_fd_ptr (&ctx->parent_fd);
-  ctx->parent_fd = -1;
 }
 
 static int
@@ -818,7 +817,6 @@ pivot_from_initramfs (struct fs_context *ctx)
   if (mount_detach_fd (ctx->base_fd, &call) < 0)
     return failf (ctx, call, "detaching the staging tmpfs");
   close_fd_ptr (&ctx->base_fd);
-  ctx->base_fd = -1;
   autoclose int copy = mount_root_over_itself (&call);
   if (copy < 0)
     return failf (ctx, call, "binding the initramfs root over itself");

@@ -77,7 +77,6 @@ void
 exec_report_close_writer (struct exec_report *report)
 {
   close_fd_ptr (&report->write_fd);
-  report->write_fd = -1;
 }
 
 bool

@@ -13,6 +13,7 @@
 
 /* ---- cleanup attributes ------------------------------------------------ */
 
+/* Close *fd if open, and mark it closed (-1). */
 static inline void
 close_fd_ptr (int *fd)
 {
@@ -22,6 +23,7 @@ close_fd_ptr (int *fd)
       close (*fd);
       errno = saved;
     }
+  *fd = -1;
 }
 
 static inline void
@@ -53,6 +55,16 @@ steal_ptr_impl (void *pp)
   return v;
 }
 #define steal_pointer(pp) steal_ptr_impl (pp)
+
+/* ---- failures of system calls ---------------------------------------- */
+
+/* Name the call that failed for the caller's message; -1, errno kept. */
+static inline int
+fail_with (const char **call, const char *name)
+{
+  *call = name;
+  return -1;
+}
 
 /* ---- logging ----------------------------------------------------------- */
 
