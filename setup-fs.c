@@ -446,6 +446,19 @@ bind_dev_node (struct fs_context *ctx, const struct op *op, int dev, const char 
   return 0;
 }
 
+/* A new devpts instance on dir/pts (which exists). */
+static int
+mount_devpts_in (struct fs_context *ctx, int dir, const char **call)
+{
+  struct fs_param devpts[] = { { "newinstance", NULL }, { "ptmxmode", "0666" }, { "mode", "620" } };
+  struct fs_param labelled[8];
+  size_t n_params = with_file_label (ctx, devpts, N_ELEMENTS (devpts), labelled, N_ELEMENTS (labelled));
+  autoclose int pts = openat (dir, "pts", O_PATH | O_DIRECTORY | O_CLOEXEC);
+  if (pts < 0)
+    return fail_with (call, "openat");
+  return mount_fs_at ("devpts", labelled, n_params, MOUNT_NOSUID | MOUNT_NOEXEC, pts, call);
+}
+
 static int
 op_dev (struct fs_context *ctx, const struct op *op)
 {
@@ -469,13 +482,7 @@ op_dev (struct fs_context *ctx, const struct op *op)
     return fail_op (ctx, op, "mkdirat", "shm, pts");
 
   /* A devpts of its own: the sandbox sees and reaches no terminal of the host's. */
-  autoclose int pts = openat (dev, "pts", O_PATH | O_DIRECTORY | O_CLOEXEC);
-  struct fs_param devpts[] = { { "newinstance", NULL }, { "ptmxmode", "0666" }, { "mode", "620" } };
-  struct fs_param labelled[8];
-  size_t n_params = with_file_label (ctx, devpts, N_ELEMENTS (devpts), labelled, N_ELEMENTS (labelled));
-  if (pts < 0)
-    return fail_op (ctx, op, "openat", "pts");
-  if (mount_fs_at ("devpts", labelled, n_params, MOUNT_NOSUID | MOUNT_NOEXEC, pts, &call) < 0)
+  if (mount_devpts_in (ctx, dev, &call) < 0)
     return fail_op (ctx, op, call, "pts");
   if (ctx->setup->pty != NULL)
     {
@@ -493,13 +500,9 @@ static int
 open_private_pty (struct fs_context *ctx)
 {
   const char *call = NULL;
-  struct fs_param devpts[] = { { "newinstance", NULL }, { "ptmxmode", "0666" }, { "mode", "620" } };
   if (mkdirat (ctx->base_fd, "pts", 0755) < 0)
     return failf (ctx, "mkdirat", "--pty: creating a mount point for its devpts");
-  autoclose int pts = openat (ctx->base_fd, "pts", O_PATH | O_DIRECTORY | O_CLOEXEC);
-  if (pts < 0)
-    return failf (ctx, "openat", "--pty: opening the mount point for its devpts");
-  if (mount_fs_at ("devpts", devpts, N_ELEMENTS (devpts), MOUNT_NOSUID | MOUNT_NOEXEC, pts, &call) < 0)
+  if (mount_devpts_in (ctx, ctx->base_fd, &call) < 0)
     return failf (ctx, call, "--pty: mounting a devpts instance");
   if (pty_open_at (ctx->base_fd, "pts/ptmx", ctx->setup->pty, &call) < 0)
     return failf (ctx, call, "--pty: opening a new terminal");
