@@ -3,17 +3,18 @@
 #include "privileges.h"
 #include "utils.h"
 
+#include <fcntl.h>
+#include <linux/capability.h>
 #include <linux/filter.h>
-#include <stdio.h>
-#include <string.h>
+#include <linux/magic.h>
 #include <linux/seccomp.h>
 #include <linux/securebits.h>
-#include <sys/capability.h>
+#include <stdio.h>
+#include <string.h>
 #include <sys/prctl.h>
+#include <sys/statfs.h>
 #include <sys/syscall.h>
-#if HAVE_SELINUX
-#include <dlfcn.h>
-#endif
+#include <unistd.h>
 
 static uint64_t
 all_caps_mask (void)
@@ -22,21 +23,51 @@ all_caps_mask (void)
   return last >= 63 ? ~(uint64_t) 0 : ((uint64_t) 1 << (last + 1)) - 1;
 }
 
+/* A process's three capability sets.  The kernel's interface is two
+ * system calls and two 32-bit words per set: too little to load libcap
+ * for at every start. */
+struct cap_sets
+{
+  uint64_t effective, permitted, inheritable;
+};
+
+static int
+cap_sets_get (struct cap_sets *sets)
+{
+  struct __user_cap_header_struct header = { .version = _LINUX_CAPABILITY_VERSION_3 };
+  struct __user_cap_data_struct data[_LINUX_CAPABILITY_U32S_3] = { 0 };
+  if (syscall (SYS_capget, &header, data) < 0)
+    return -1;
+  sets->effective = data[0].effective | (uint64_t) data[1].effective << 32;
+  sets->permitted = data[0].permitted | (uint64_t) data[1].permitted << 32;
+  sets->inheritable = data[0].inheritable | (uint64_t) data[1].inheritable << 32;
+  return 0;
+}
+
+static int
+cap_sets_set (const struct cap_sets *sets)
+{
+  struct __user_cap_header_struct header = { .version = _LINUX_CAPABILITY_VERSION_3 };
+  struct __user_cap_data_struct data[_LINUX_CAPABILITY_U32S_3] = {
+    { (uint32_t) sets->effective, (uint32_t) sets->permitted, (uint32_t) sets->inheritable },
+    { (uint32_t) (sets->effective >> 32), (uint32_t) (sets->permitted >> 32),
+      (uint32_t) (sets->inheritable >> 32) },
+  };
+  return syscall (SYS_capset, &header, data) < 0 ? -1 : 0;
+}
+
 uint64_t
 caller_permitted_caps (void)
 {
-  uint64_t mask = 0;
-  cap_t caps = cap_get_proc ();
-  if (caps == NULL)
-    return 0;
-  for (int cap = 0; cap <= capability_last (); cap++)
-    {
-      cap_flag_value_t v = CAP_CLEAR;
-      if (cap_get_flag (caps, cap, CAP_PERMITTED, &v) == 0 && v == CAP_SET)
-        mask |= (uint64_t) 1 << cap;
-    }
-  cap_free (caps);
-  return mask;
+  struct cap_sets sets;
+  return cap_sets_get (&sets) < 0 ? 0 : sets.permitted & all_caps_mask ();
+}
+
+int
+caps_drop_all (void)
+{
+  const struct cap_sets none = { 0 };
+  return cap_sets_set (&none);
 }
 
 void
@@ -62,20 +93,8 @@ cap_policy_decide (const struct plan *plan, bool caller_is_root, uint64_t caller
 static int
 set_process_caps (uint64_t keep)
 {
-  cap_t caps = cap_init ();
-  if (caps == NULL)
-    return -1;
-  for (int cap = 0; cap <= capability_last (); cap++)
-    if (keep & ((uint64_t) 1 << cap))
-      {
-        cap_value_t v = cap;
-        cap_set_flag (caps, CAP_EFFECTIVE, 1, &v, CAP_SET);
-        cap_set_flag (caps, CAP_PERMITTED, 1, &v, CAP_SET);
-        cap_set_flag (caps, CAP_INHERITABLE, 1, &v, CAP_SET);
-      }
-  int r = cap_set_proc (caps);
-  cap_free (caps);
-  return r;
+  const struct cap_sets sets = { keep, keep, keep };
+  return cap_sets_set (&sets);
 }
 
 /* execve() as uid 0 grants the bounding set: nothing more to do than to
@@ -83,15 +102,11 @@ set_process_caps (uint64_t keep)
 static int
 keep_root_caps (const char **step)
 {
-  cap_t caps = cap_get_proc ();
-  if (caps == NULL || cap_clear_flag (caps, CAP_INHERITABLE) < 0)
-    {
-      cap_free (caps);
-      return fail_with (step, "capget");
-    }
-  int r = cap_set_proc (caps);
-  cap_free (caps);
-  return r < 0 ? fail_with (step, "capset") : 0;
+  struct cap_sets sets;
+  if (cap_sets_get (&sets) < 0)
+    return fail_with (step, "capget");
+  sets.inheritable = 0;
+  return cap_sets_set (&sets) < 0 ? fail_with (step, "capset") : 0;
 }
 
 int
@@ -194,44 +209,25 @@ seccomp_install_all (const struct seccomp_program *programs, size_t n, size_t *f
   return 0;
 }
 
-/* libselinux is loaded only for the label options: linked in, its
- * constructor (and libpcre2) would cost every sandbox start about a
- * millisecond. */
-static struct
-{
-  int (*is_enabled) (void);
-  int (*set_exec_context) (const char *context);
-} selinux;
+/* SELinux through the kernel's own files, as libselinux's raw calls use
+ * them: it is on where selinuxfs is mounted, and the label of the next
+ * execve() is written to /proc/thread-self/attr/exec.  Labels are taken
+ * as given (raw contexts): there is no mcstrans translation.  No library
+ * is loaded, so that a static swaddle has labels too. */
+static int selinux_on = -1;    /* unknown until selinux_probe() */
 
-int
-selinux_load (const char **why)
+void
+selinux_probe (void)
 {
-#if HAVE_SELINUX
-  void *lib = dlopen ("libselinux.so.1", RTLD_NOW | RTLD_LOCAL);
-  if (lib == NULL)
-    {
-      *why = dlerror ();
-      return -1;
-    }
-  selinux.is_enabled = (int (*) (void)) dlsym (lib, "is_selinux_enabled");
-  selinux.set_exec_context = (int (*) (const char *)) dlsym (lib, "setexeccon");
-  if (selinux.is_enabled == NULL || selinux.set_exec_context == NULL)
-    {
-      *why = "libselinux.so.1 lacks is_selinux_enabled or setexeccon";
-      selinux.is_enabled = NULL;
-      return -1;
-    }
-  return 0;
-#else
-  *why = "this build has no SELinux support";
-  return -1;
-#endif
+  struct statfs fs;
+  selinux_on = HAVE_SELINUX && statfs ("/sys/fs/selinux", &fs) == 0
+               && (uint32_t) fs.f_type == SELINUX_MAGIC;
 }
 
 bool
 selinux_enabled (void)
 {
-  return selinux.is_enabled != NULL && selinux.is_enabled () > 0;
+  return selinux_on > 0;
 }
 
 int
@@ -239,5 +235,9 @@ selinux_set_exec_label (const char *label)
 {
   if (label == NULL || !selinux_enabled ())
     return 0;
-  return selinux.set_exec_context (label);
+  autoclose int fd = open ("/proc/thread-self/attr/exec", O_WRONLY | O_CLOEXEC);
+  if (fd < 0)
+    return -1;
+  size_t length = strlen (label);
+  return write (fd, label, length) == (ssize_t) length ? 0 : -1;
 }

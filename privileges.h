@@ -18,6 +18,10 @@ struct cap_policy
 /* The caller's permitted capabilities, read before any namespace. */
 uint64_t caller_permitted_caps (void);
 
+/* Empty this process's effective, permitted and inheritable sets: 0, or -1
+ * with errno. */
+int caps_drop_all (void);
+
 /* bwrap's rules: a root caller starts with the capabilities it has, anyone
  * else with none; --cap-add and --cap-drop then apply in order.  The
  * bounding set comes down to that in a new user namespace, and for anyone
@@ -39,10 +43,11 @@ void seccomp_load_all (const struct plan *plan, struct seccomp_program **program
 /* Install them (no_new_privs must be set).  0, or -1 with errno. */
 int seccomp_install_all (const struct seccomp_program *programs, size_t n, size_t *failed);
 
-/* Load libselinux, before the root changes: 0, or -1 with *why. */
-int selinux_load (const char **why);
+/* Find out whether SELinux is on, before the root changes (never, in a
+ * build without label support). */
+void selinux_probe (void);
 
-/* Whether SELinux labels mean anything on this host (false until loaded). */
+/* Whether SELinux labels mean anything on this host (false until probed). */
 bool selinux_enabled (void);
 
 /* --exec-label: 0, or -1 with errno; a no-op where SELinux is off. */

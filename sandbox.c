@@ -3,14 +3,15 @@
  * The story of a run:
  *   1. the command line becomes a plan (plain data, no system call);
  *   2. the namespaces are joined (--userns, --pidns) or created;
- *   3. where something must watch from outside (a pid namespace, a new
- *      session for a process-group leader), swaddle forks: the parent
- *      stays outside as the watcher and reports the sandbox's start;
+ *   3. where something must watch from outside (a pid namespace, the
+ *      --pty relay), swaddle forks: the parent stays outside as the
+ *      watcher and reports the sandbox's start;
  *   4. the id maps are written, and the plan is executed into a fresh
  *      root, which becomes "/";
  *   5. where something must watch from inside (pid 1 of a pid namespace,
- *      lock files, the exit status for --json-status-fd), the payload
- *      runs in a child; otherwise this process becomes the payload;
+ *      lock files, the exit status for --json-status-fd, a new session
+ *      for a process-group leader), the payload runs in a child;
+ *      otherwise this process becomes the payload;
  *   6. capabilities go, no_new_privs is set, seccomp filters installed,
  *      and the payload is exec'd. */
 #include "config.h"
@@ -33,7 +34,6 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/capability.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 
@@ -92,7 +92,7 @@ print_version (void)
   if (strcmp (log_program_name (), "bwrap") == 0)
     return;
   mount_api_init ();
-  printf ("selinux: %s\n", HAVE_SELINUX ? "yes (--exec-label, --file-label)" : "no (built without libselinux)");
+  printf ("selinux: %s\n", HAVE_SELINUX ? "yes (--exec-label, --file-label)" : "no (built with -Dselinux=disabled)");
   printf ("mounts: the new mount API (open_tree, move_mount, mount_setattr, fsopen/fsmount), "
           "and mount(2) where the kernel lacks it; this kernel: %s\n", mount_api_name ());
 }
@@ -173,14 +173,16 @@ decide (struct sandbox *sb)
   ns_decide (plan, &sb->facts, &sb->ns);
   sb->host_cwd = getcwd (NULL, 0);
   sb->own_pid_ns = (sb->ns.clone_flags & CLONE_NEWPID) || plan->pidns_fd >= 0;
-  /* Only a child enters a pid namespace; setsid() refuses a process group
-   * leader (an interactive shell's job), so a child does that too. */
-  sb->watch_outside = sb->own_pid_ns || (plan->new_session && getpgrp () == getpid ())
+  /* Only a child enters a pid namespace. */
+  sb->watch_outside = sb->own_pid_ns
                      || plan->pty;   /* the relay stays outside, with the caller's terminal */
+  /* setsid() refuses a process group leader (an interactive shell's job):
+   * the payload must be a child. */
+  bool session_needs_child = plan->new_session && !plan->pty && getpgrp () == getpid ();
   bool exit_status_wanted = plan->json_status_fd >= 0 || plan->sync_fd >= 0;
   sb->watch_inside = !plan->as_pid_1
                      && (sb->own_pid_ns || plan->n_lock_files > 0
-                         || (exit_status_wanted && !sb->watch_outside));
+                         || ((exit_status_wanted || session_needs_child) && !sb->watch_outside));
   sb->parent = getppid ();
   sb->caller_caps = sb->facts.is_root ? caller_permitted_caps () : 0;
   sb->cgroup_delegated = (sb->ns.clone_flags & CLONE_NEWCGROUP) && plan_has_op (plan, OP_SYS)
@@ -230,10 +232,8 @@ prepare (struct sandbox *sb)
   if ((plan->info_fd >= 0 || plan->json_status_fd >= 0)
       && (sb->ns_dir = open ("/proc/self/ns", O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0)
     die_errno ("--info-fd/--json-status-fd: open /proc/self/ns");
-  const char *why = NULL;
-  if ((plan->exec_label || plan->file_label) && HAVE_SELINUX && selinux_load (&why) < 0)
-    die ("%s %s: loading libselinux: %s", plan->exec_label ? "--exec-label" : "--file-label",
-         plan->exec_label ? plan->exec_label : plan->file_label, why);
+  if (plan->exec_label || plan->file_label)
+    selinux_probe ();
   if (plan->pty && socketpair (AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sb->pty_sock) < 0)
     die_errno ("--pty: socketpair");
   mount_api_init ();
@@ -343,12 +343,7 @@ become_watcher (struct sandbox *sb, bool is_pid_1)
 {
   if (!is_pid_1)
     prctl (PR_SET_DUMPABLE, 0, 0, 0, 0);
-  cap_t none = cap_init ();
-  if (none)
-    {
-      cap_set_proc (none);
-      cap_free (none);
-    }
+  (void) caps_drop_all ();
   exec_report_close_writer (&sb->exec_report);
 }
 
@@ -502,6 +497,49 @@ exec_payload (const struct sandbox *sb, const sigset_t *saved_mask)
   run_payload (&run);
 }
 
+/* The payload's own process.  Until it execs, the child borrows our
+ * memory while we wait (CLONE_VM | CLONE_VFORK, as posix_spawn does): no
+ * page tables are copied and nothing is copied on write, which is most of
+ * what a fork costs (on a virtual machine, most of a sandbox's start).
+ * So the child must only read what the watcher uses afterwards; the
+ * environment it edits stays edited in our memory, and the watcher does
+ * not read it.  --block-fd waits before the exec, for a caller who may be
+ * waiting for our report first: that case forks. */
+struct payload_start
+{
+  const struct sandbox *sb;
+  const sigset_t *saved_mask;
+  pid_t watcher;
+};
+
+static int
+payload_main (void *arg)
+{
+  const struct payload_start *start = arg;
+  watch_parent (start->sb, start->watcher);
+  exec_payload (start->sb, start->saved_mask);
+}
+
+static pid_t
+start_payload (const struct sandbox *sb, const sigset_t *saved_mask)
+{
+  struct payload_start start = { sb, saved_mask, getpid () };
+  if (sb->plan->block_fd >= 0)
+    {
+      pid_t payload = fork_or_die ("the payload");
+      if (payload == 0)
+        payload_main (&start);
+      return payload;
+    }
+  /* On our own stack, which sanitizers know as this thread's: execvp()
+   * needs room for a script's argument vector. */
+  _Alignas (16) char stack[256 * 1024];
+  pid_t payload = clone (payload_main, stack + sizeof stack, CLONE_VM | CLONE_VFORK | SIGCHLD, &start);
+  if (payload < 0)
+    die_errno ("clone (the payload)");
+  return payload;
+}
+
 static int
 run_sandbox (struct sandbox *sb)
 {
@@ -535,15 +573,10 @@ run_sandbox (struct sandbox *sb)
 
   if (sb->watch_inside)
     {
-      pid_t self = getpid ();
-      pid_t payload = fork_or_die ("the payload");
-      if (payload > 0)
-        {
-          if (!sb->reported)
-            report_started (sb, payload);
-          return watch (sb, payload, !sb->watch_outside);
-        }
-      watch_parent (sb, self);
+      pid_t payload = start_payload (sb, &saved_mask);
+      if (!sb->reported)
+        report_started (sb, payload);
+      return watch (sb, payload, !sb->watch_outside);
     }
   exec_payload (sb, &saved_mask);
 }

@@ -12,6 +12,9 @@
  *                        exit and at each execve() entry (a seccomp filter
  *                        returning SECCOMP_RET_TRACE for execve/execveat only,
  *                        so no other system call stops).  Not timed.
+ *                        A vfork() child's peak at its execve() is its
+ *                        parent's memory, which the parent reports: it is
+ *                        not reported twice.
  *
  * PLAN is a text file, one directive per line, fields separated by TABs:
  *   timeout SECONDS      kill a run (its whole process group) after this long
@@ -40,6 +43,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/audit.h>
+#include <linux/kcmp.h>
 #include <linux/filter.h>
 #include <linux/seccomp.h>
 #include <signal.h>
@@ -322,7 +326,9 @@ static void time_mode (void)
 enum role { HARNESS, TOOL, PAYLOAD };
 static const char *role_names[] = { "harness", "tool", "payload" };
 
-struct proc { pid_t pid; enum role role; long pre_exec_hwm; int live; int seen_stop; char comm[16]; };
+/* borrowed_mm: a vfork() child, living in its parent's memory until it
+ * execs; that memory is its parent's to report, not counted twice. */
+struct proc { pid_t pid; enum role role; long pre_exec_hwm; int live; int seen_stop; int borrowed_mm; char comm[16]; };
 static struct proc *procs;
 static int nprocs;
 
@@ -337,6 +343,26 @@ static struct proc *proc_get (pid_t pid)
   procs[nprocs].live = 1;
   procs[nprocs].role = TOOL;
   return &procs[nprocs++];
+}
+
+/* Whether PID runs in its parent's memory (a vfork() child before its
+ * execve()). */
+static int
+shares_parent_mm (pid_t pid)
+{
+  char path[64], buf[512];
+  snprintf (path, sizeof path, "/proc/%d/stat", (int) pid);
+  FILE *f = fopen (path, "re");
+  if (f == NULL)
+    return 0;
+  size_t n = fread (buf, 1, sizeof buf - 1, f);
+  fclose (f);
+  buf[n] = '\0';
+  char *after_comm = strrchr (buf, ')');
+  int ppid = 0;
+  if (after_comm == NULL || sscanf (after_comm + 1, " %*c %d", &ppid) != 1 || ppid <= 0)
+    return 0;
+  return syscall (SYS_kcmp, pid, (pid_t) ppid, KCMP_VM, 0, 0) == 0;
 }
 
 /* Reads VmHWM (kB) and Name of PID from /proc; -1 if gone. */
@@ -474,6 +500,7 @@ static void mem_mode (void)
           ev = st >> 16;
           if (ev == PTRACE_EVENT_SECCOMP)
             {
+              p->borrowed_mm = shares_parent_mm (w);
               long h = read_status (w, p->comm, sizeof p->comm);
               if (h > p->pre_exec_hwm)
                 p->pre_exec_hwm = h;
@@ -482,9 +509,10 @@ static void mem_mode (void)
           else if (ev == PTRACE_EVENT_EXEC)
             {
               /* The old image's peak was taken at execve() entry. */
-              if (p->role != HARNESS)
+              if (p->role != HARNESS && !p->borrowed_mm)
                 emit (s, sched[s], p, p->pre_exec_hwm);
               p->pre_exec_hwm = 0;
+              p->borrowed_mm = 0;
               read_status (w, p->comm, sizeof p->comm);
               p->role = strncmp (p->comm, c->comm, 15) == 0 ? TOOL : PAYLOAD;
               sig = 0;

@@ -43,6 +43,24 @@ test_version_prints_prog_and_version() {
   assert_eq "this kernel: $interface" "$(sed -n 's/.*; //p' <<< "$OUT")" "the mount interface line's end"
 }
 
+# -Dstatic_pie=true (the default): no dynamic loader, no shared library.
+test_static_pie_build_loads_nothing() {
+  skip_if_bwrap
+  require_cmd readelf
+  local options=${SWADDLE%/*}/build-options.json
+  [[ -f $options ]] || options=${SWADDLE%/*}/meson-info/intro-buildoptions.json
+  [[ -f $options ]] || skip "the build options of $SWADDLE are unknown (not from a meson build directory)"
+  local static
+  static=$(/usr/bin/python3 -c 'import json, sys
+print(next(o["value"] for o in json.load(open(sys.argv[1])) if o["name"] == "static_pie"))' "$options")
+  [[ $static == True ]] || skip "built with -Dstatic_pie=false"
+  run readelf -lW "$SWADDLE"
+  assert_contains "$OUT" "DYN (Position-Independent Executable file)" "the ELF type (a PIE)"
+  assert_not_contains "$OUT" "INTERP" "the program headers (a dynamic loader)"
+  run readelf -dW "$SWADDLE"
+  assert_not_contains "$OUT" "(NEEDED)" "the dynamic section (shared libraries)"
+}
+
 test_version_under_the_bwrap_name_is_one_line() {
   skip_if_bwrap
   ln -s "$SWADDLE" bwrap

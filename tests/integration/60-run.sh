@@ -94,6 +94,26 @@ test_new_session_makes_the_payload_a_session_leader() {
   assert_eq "$pid" "$sid" "session id of the payload"
 }
 
+# A shell's job is a process-group leader, which setsid() refuses: the payload
+# runs in a child of swaddle, which passes its exit status and signals on.
+test_new_session_from_a_process_group_leader() {
+  local leader='import os, sys; os.setpgid(0, 0); print(os.getpid(), flush=True); os.execvp(sys.argv[1], sys.argv[1:])'
+  assert_status 7 /usr/bin/python3 -c "$leader" "${SW_CMD[@]}" --ro-bind / / --new-session \
+    sh -c "$SHOW_SID"'; read -r _ _ _ ppid _ < /proc/self/stat; echo "$ppid"; exit 7'
+  local launcher sid pid ppid
+  { read -r launcher; read -r sid pid; read -r ppid; } <<< "$OUT"
+  assert_eq "$pid" "$sid" "session id of the payload"
+  assert_ne "$launcher" "$pid" "the payload's pid (the launcher leads the caller's process group)"
+  assert_eq "$launcher" "$ppid" "the payload's parent (the launcher, watching)"
+}
+
+test_new_session_from_a_process_group_leader_forwards_signals() {
+  skip_if_bwrap "0.8 does not forward signals: SIGTERM ends the launcher and the payload runs on, orphaned"
+  local leader='import os, sys; os.setpgid(0, 0); os.execvp(sys.argv[1], sys.argv[1:])'
+  assert_status 143 /usr/bin/python3 -c "$leader" "${SW_CMD[@]}" --ro-bind / / --new-session \
+    sh -c 'kill -TERM $PPID; '"$BOUNDED_WAIT"
+}
+
 test_without_new_session_the_session_is_inherited() {
   assert_status 0 sw --ro-bind / / sh -c "$SHOW_SID"
   local sid pid
