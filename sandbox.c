@@ -29,6 +29,7 @@
 #include "status.h"
 #include "utils.h"
 
+#include <alloca.h>
 #include <fcntl.h>
 #include <sched.h>
 #include <signal.h>
@@ -520,6 +521,18 @@ payload_main (void *arg)
   exec_payload (start->sb, start->saved_mask);
 }
 
+/* Room for our own calls (an error message takes a few KiB) and for
+ * execvp(), which copies the argument vector onto the stack to run a
+ * script: no more than the payload would need in a process of its own. */
+static size_t
+payload_stack_size (const struct plan *plan)
+{
+  size_t n_args = 0;
+  while (plan->command[n_args])
+    n_args++;
+  return 64 * 1024 + (n_args + 2) * sizeof (char *);
+}
+
 static pid_t
 start_payload (const struct sandbox *sb, const sigset_t *saved_mask)
 {
@@ -531,10 +544,11 @@ start_payload (const struct sandbox *sb, const sigset_t *saved_mask)
         payload_main (&start);
       return payload;
     }
-  /* On our own stack, which sanitizers know as this thread's: execvp()
-   * needs room for a script's argument vector. */
-  _Alignas (16) char stack[256 * 1024];
-  pid_t payload = clone (payload_main, stack + sizeof stack, CLONE_VM | CLONE_VFORK | SIGCHLD, &start);
+  /* On our own stack, which sanitizers know as this thread's. */
+  size_t size = payload_stack_size (sb->plan);
+  /* cppcheck-suppress allocaCalled ; its size depends on the payload's argument count, and -Wvla forbids a VLA */
+  char *stack = alloca (size);
+  pid_t payload = clone (payload_main, stack + size, CLONE_VM | CLONE_VFORK | SIGCHLD, &start);
   if (payload < 0)
     die_errno ("clone (the payload)");
   return payload;

@@ -277,4 +277,18 @@ test_command_is_found_in_path() {
   assert_eq found-in-path "$OUT" "output of a command found through PATH"
 }
 
+# A file without "#!" runs under sh, execvp() copying the argument vector
+# onto the stack of the payload's process, which is started on swaddle's
+# own stack: it must have room for that.
+test_script_without_interpreter_line_and_many_arguments() {
+  printf 'echo "$#"\n' > script
+  chmod 755 script
+  local pidns
+  for pidns in "" --unshare-pid; do
+    # shellcheck disable=SC2046 # one word per number
+    assert_status 0 sw --ro-bind / / $pidns "$PWD/script" $(seq 20000)
+    assert_eq 20000 "$OUT" "arguments the script got ($pidns)"
+  done
+}
+
 sw_main "$@"
