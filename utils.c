@@ -237,6 +237,31 @@ copy_fd (int in_fd, int out_fd)
 
 /* ---- text ---------------------------------------------------------------- */
 
+/* The length of the well-formed UTF-8 sequence at p (RFC 3629: no
+ * overlong forms, no surrogates, nothing above U+10FFFF), or 0. */
+static size_t
+utf8_sequence_length (const unsigned char *p)
+{
+  size_t length;
+  unsigned lowest, highest = 0xBF;   /* the allowed range of p[1] */
+  if (p[0] < 0x80)
+    return 1;
+  if (p[0] >= 0xC2 && p[0] <= 0xDF)
+    length = 2, lowest = 0x80;
+  else if (p[0] >= 0xE0 && p[0] <= 0xEF)
+    length = 3, lowest = p[0] == 0xE0 ? 0xA0 : 0x80, highest = p[0] == 0xED ? 0x9F : 0xBF;
+  else if (p[0] >= 0xF0 && p[0] <= 0xF4)
+    length = 4, lowest = p[0] == 0xF0 ? 0x90 : 0x80, highest = p[0] == 0xF4 ? 0x8F : 0xBF;
+  else
+    return 0;
+  if (p[1] < lowest || p[1] > highest)
+    return 0;
+  for (size_t i = 2; i < length; i++)
+    if (p[i] < 0x80 || p[i] > 0xBF)
+      return 0;
+  return length;
+}
+
 void
 json_write_string (FILE *out, const char *s)
 {
@@ -246,16 +271,25 @@ json_write_string (FILE *out, const char *s)
       return;
     }
   fputc ('"', out);
-  for (const unsigned char *p = (const unsigned char *) s; *p; p++)
+  for (const unsigned char *p = (const unsigned char *) s; *p;)
     {
-      if (*p == '"' || *p == '\\')
+      size_t length = utf8_sequence_length (p);
+      if (length == 0)
+        {
+          /* JSON text is Unicode: a byte that is not UTF-8 (a path may
+           * hold any) is shown as U+FFFD REPLACEMENT CHARACTER. */
+          fputs ("\\ufffd", out);
+          length = 1;
+        }
+      else if (*p == '"' || *p == '\\')
         fprintf (out, "\\%c", *p);
       else if (*p == '\n')
         fputs ("\\n", out);
       else if (*p < 0x20)
         fprintf (out, "\\u%04x", *p);
       else
-        fputc (*p, out);
+        fwrite (p, 1, length, out);
+      p += length;
     }
   fputc ('"', out);
 }

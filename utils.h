@@ -105,7 +105,8 @@ char *xasprintf (const char *fmt, ...) __attribute__((format (printf, 1, 2)));
 
 /* ---- text ---------------------------------------------------------------- */
 
-/* s as a JSON string, quoted and escaped; null for NULL. */
+/* s as a JSON string, quoted and escaped; null for NULL.  Bytes that are
+ * not UTF-8 become U+FFFD. */
 void json_write_string (FILE *out, const char *s);
 
 /* An absolute path with "//", "." and ".." folded lexically (".." stops

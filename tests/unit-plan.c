@@ -1853,6 +1853,49 @@ line_of (const char *text, size_t n)
   return keep (strndup (text, len));
 }
 
+/* s as json_write_string writes it, in scratch memory. */
+static char *
+json_of (const char *s)
+{
+  char *text = NULL;
+  size_t len = 0;
+  FILE *out = open_memstream (&text, &len);
+  cr_assert_not_null (out);
+  json_write_string (out, s);
+  cr_assert_eq (fclose (out), 0);
+  return keep (text);
+}
+
+T (json, escapes_quotes_backslashes_and_controls)
+{
+  cr_assert_str_eq (json_of ("a\"b\\c\nd\te"), "\"a\\\"b\\\\c\\nd\\u0009e\"");
+  cr_assert_str_eq (json_of (NULL), "null");
+}
+
+T (json, keeps_utf8_as_it_is)
+{
+  /* é, €, U+10348, U+10FFFF */
+  const char *text = "/d\xc3\xa9j\xe2\x82\xac/\xf0\x90\x8d\x88\xf4\x8f\xbf\xbf";
+  char *want = keep (xasprintf ("\"%s\"", text));
+  cr_assert_str_eq (json_of (text), want);
+}
+
+T (json, replaces_bytes_that_are_not_utf8)
+{
+  const struct { const char *in, *out; } cases[] = {
+    { "a\xff" "b", "\"a\\ufffdb\"" },                      /* never in UTF-8 */
+    { "\xc3", "\"\\ufffd\"" },                           /* cut short by the end */
+    { "\xc3(", "\"\\ufffd(\"" },                         /* cut short by ASCII */
+    { "\xc0\xaf", "\"\\ufffd\\ufffd\"" },                /* overlong "/" */
+    { "\xe0\x80\xaf", "\"\\ufffd\\ufffd\\ufffd\"" },     /* overlong, 3 bytes */
+    { "\xed\xa0\x80", "\"\\ufffd\\ufffd\\ufffd\"" },     /* a surrogate, U+D800 */
+    { "\xf4\x90\x80\x80", "\"\\ufffd\\ufffd\\ufffd\\ufffd\"" }, /* above U+10FFFF */
+    { "\x80", "\"\\ufffd\"" },                           /* a lone continuation byte */
+  };
+  for (size_t i = 0; i < COUNT (cases); i++)
+    cr_assert_str_eq (json_of (cases[i].in), cases[i].out, "case %zu", i);
+}
+
 T (print_plan, the_option_allows_no_command)
 {
   BUILD_OK ("--print-plan", "--ro-bind", "/", "/");

@@ -244,6 +244,24 @@ for op in lines[1:]:
 5 symlink /b - " "$OUT" "the plan"
 }
 
+# JSON is Unicode text: a path's bytes that are not UTF-8 become U+FFFD.
+test_print_plan_writes_valid_json_for_any_path() {
+  skip_if_bwrap
+  [[ -x /usr/bin/python3 ]] || skip "python3 is not installed"
+  local odd=$'caf\xc3\xa9-\xff\xfe'
+  mkdir "$odd"
+  run sw --print-plan --ro-bind "$PWD/$odd" "/$odd" true
+  assert_eq 0 "$STATUS" "exit status ($ERR)"
+  run /usr/bin/python3 -c '
+import json, sys
+data = sys.stdin.buffer.read()
+ops = [json.loads(l) for l in data.decode("utf-8").splitlines()][1:]
+print(ops[0]["dest"], ops[0]["resolved_source"])
+' <<< "$OUT"
+  assert_eq 0 "$STATUS" "the output parsed as UTF-8 JSON lines ($ERR)"
+  assert_eq $'/caf\u00e9-\ufffd\ufffd '"$PWD/caf"$'\u00e9-\ufffd\ufffd' "$OUT" "the destination and source"
+}
+
 test_print_plan_still_refuses_bad_input() {
   skip_if_bwrap
   run sw --print-plan --hostname h true
