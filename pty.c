@@ -132,6 +132,12 @@ struct relay
   int terminal;           /* the caller's terminal (0 or 1), or -1 */
   bool input_open;
   bool output_open;
+  /* The caller's input on its way to the sandbox's terminal, which takes
+   * it only as fast as the sandbox reads: the master is non-blocking, so
+   * that the sandbox's output goes on meanwhile.  One byte more than a
+   * read, for the end-of-file character. */
+  char pending[8193];
+  size_t pending_start, pending_end;
   bool raw;
   struct termios saved;
   bool child_ended;
@@ -197,25 +203,85 @@ receive_master (struct relay *r)
       return;
     }
   r->output_open = true;
+  int flags = fcntl (r->master, F_GETFL);
+  if (flags < 0 || fcntl (r->master, F_SETFL, flags | O_NONBLOCK) < 0)
+    die_errno ("--pty: making the terminal's master non-blocking");
   enter_raw_mode (r);
   copy_window_size (r);
   (void) send (r->sock, "A", 1, MSG_NOSIGNAL);
   close_fd_ptr (&r->sock);
 }
 
-/* Copy what one read of from gives to to; false at end of file or error. */
+/* Copy what one read of the sandbox's terminal gives to our output; false
+ * once it has ended (EIO once no process holds the slave open). */
 static bool
-pass_bytes (int from, int to)
+pass_output (int master)
 {
   char buf[8192];
   ssize_t n;
   do
-    n = read (from, buf, sizeof buf);
+    n = read (master, buf, sizeof buf);
   while (n < 0 && errno == EINTR);
+  if (n < 0 && errno == EAGAIN)
+    return true;
   if (n <= 0)
     return false;
-  (void) write_all (to, buf, (size_t) n);
+  (void) write_all (STDOUT_FILENO, buf, (size_t) n);
   return true;
+}
+
+static bool
+input_pending (const struct relay *r)
+{
+  return r->pending_start < r->pending_end;
+}
+
+/* Give the sandbox's terminal what it takes of the pending input. */
+static void
+flush_input (struct relay *r)
+{
+  while (input_pending (r))
+    {
+      ssize_t n = write (r->master, r->pending + r->pending_start, r->pending_end - r->pending_start);
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n < 0 && errno == EAGAIN)
+        return;
+      if (n <= 0)
+        {
+          /* The sandbox's terminal is gone: what is left has no reader. */
+          r->pending_start = r->pending_end = 0;
+          return;
+        }
+      r->pending_start += (size_t) n;
+    }
+  r->pending_start = r->pending_end = 0;
+}
+
+/* The caller's input ended (a pipe, a file): the sandbox's terminal reads
+ * that as its end-of-file character, so `... | swaddle --pty cat` ends. */
+static void
+end_of_input (struct relay *r)
+{
+  struct termios mode;
+  r->input_open = false;
+  if (tcgetattr (r->master, &mode) == 0 && (mode.c_lflag & ICANON))
+    r->pending[r->pending_end++] = (char) mode.c_cc[VEOF];
+}
+
+/* Read the caller's input, when what came before has gone in. */
+static void
+take_input (struct relay *r)
+{
+  ssize_t n;
+  do
+    n = read (STDIN_FILENO, r->pending, sizeof r->pending - 1);
+  while (n < 0 && errno == EINTR);
+  r->pending_start = 0;
+  r->pending_end = n > 0 ? (size_t) n : 0;
+  if (n <= 0)
+    end_of_input (r);
+  flush_input (r);
 }
 
 static void
@@ -247,21 +313,11 @@ drain_master (struct relay *r)
 {
   if (!r->output_open)
     return;
-  int flags = fcntl (r->master, F_GETFL);
-  if (flags >= 0 && fcntl (r->master, F_SETFL, flags | O_NONBLOCK) == 0)
-    while (pass_bytes (r->master, STDOUT_FILENO))
-      ;
-}
-
-/* The caller's input ended (a pipe, a file): the sandbox's terminal reads
- * that as its end-of-file character, so `... | swaddle --pty cat` ends. */
-static void
-end_of_input (struct relay *r)
-{
-  struct termios mode;
-  r->input_open = false;
-  if (tcgetattr (r->master, &mode) == 0 && (mode.c_lflag & ICANON))
-    (void) write_all (r->master, &mode.c_cc[VEOF], 1);
+  char buf[8192];
+  ssize_t n;
+  while ((n = read (r->master, buf, sizeof buf)) > 0 || (n < 0 && errno == EINTR))
+    if (n > 0)
+      (void) write_all (STDOUT_FILENO, buf, (size_t) n);
 }
 
 static void
@@ -271,8 +327,8 @@ relay_once (struct relay *r)
   struct pollfd fds[] = {
     [SIGNALS] = { r->signals, POLLIN, 0 },
     [SOCK] = { r->sock, POLLIN, 0 },
-    [INPUT] = { r->master >= 0 && r->input_open ? STDIN_FILENO : -1, POLLIN, 0 },
-    [MASTER] = { r->output_open ? r->master : -1, POLLIN, 0 },
+    [INPUT] = { r->master >= 0 && r->input_open && !input_pending (r) ? STDIN_FILENO : -1, POLLIN, 0 },
+    [MASTER] = { r->output_open ? r->master : -1, (short) (POLLIN | (input_pending (r) ? POLLOUT : 0)), 0 },
   };
   if (poll (fds, N_ELEMENTS (fds), -1) < 0)
     return;
@@ -280,10 +336,11 @@ relay_once (struct relay *r)
     handle_signals (r);
   if (fds[SOCK].revents)
     receive_master (r);
-  if (fds[INPUT].revents && !pass_bytes (STDIN_FILENO, r->master))
-    end_of_input (r);
-  /* EIO once no process holds the slave open. */
-  if (fds[MASTER].revents && !pass_bytes (r->master, STDOUT_FILENO))
+  if (fds[INPUT].revents)
+    take_input (r);
+  if (fds[MASTER].revents & POLLOUT)
+    flush_input (r);
+  if ((fds[MASTER].revents & ~POLLOUT) && !pass_output (r->master))
     r->output_open = false;
 }
 

@@ -242,6 +242,19 @@ test_input_from_a_pipe_ends_with_end_of_file() {
   assert_eq $'one\r\ntwo\r' "$OUT" "what cat read through the sandbox's terminal"
 }
 
+# The sandbox's terminal takes input only as fast as the payload reads it:
+# meanwhile the payload's output must still come out (a relay that waited
+# for the input to go in would wait for ever).
+test_unread_input_does_not_hold_up_the_output() {
+  setup_pty
+  run timeout -s KILL 60 sh -c 'seq 100000 | "$@"' sh "${SW_CMD[@]}" "${ROOT[@]}" --pty \
+    sh -c 'seq 200000; wc -l'
+  assert_eq 0 "$STATUS" "exit status ($ERR; 137: the relay hung)"
+  local last_two
+  last_two=$(tail -n 2 <<< "$OUT" | tr -d '\r ')
+  assert_eq $'200000\n100000' "$last_two" "the payload's last output line, then the line count of its input"
+}
+
 test_exit_status_and_signals_pass_through() {
   setup_pty
   run sw "${ROOT[@]}" --pty sh -c 'exit 3' < /dev/null
