@@ -4,6 +4,7 @@
 #include "utils.h"
 
 #include <fcntl.h>
+#include <limits.h>
 #include <linux/openat2.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -23,6 +24,137 @@ resolve_note_failure (const char *call)
   failed_call = call;
 }
 
+/* ---- without openat2 (Linux before 5.6, or a filter that hides it) ----- */
+
+/* What the kernel allows (MAXSYMLINKS) before ELOOP. */
+enum { MAX_SYMLINKS_FOLLOWED = 40 };
+
+/* The directories walked through, the root at the bottom: ".." goes back
+ * one without asking the kernel, which would follow a directory that the
+ * host moved meanwhile out of a bind mount's subtree. */
+struct dir_stack
+{
+  int *fds;
+  size_t n, size;
+};
+
+static void
+dir_stack_push (struct dir_stack *stack, int fd)
+{
+  if (stack->n == stack->size)
+    {
+      stack->size = stack->size ? 2 * stack->size : 16;
+      stack->fds = xrealloc (stack->fds, stack->size * sizeof *stack->fds);
+    }
+  stack->fds[stack->n++] = fd;
+}
+
+/* Back to the first n directories (n >= 1: the root stays). */
+static void
+dir_stack_cut (struct dir_stack *stack, size_t n)
+{
+  while (stack->n > n)
+    close_fd_ptr (&stack->fds[--stack->n]);
+}
+
+static void
+dir_stack_free (struct dir_stack *stack)
+{
+  dir_stack_cut (stack, 0);
+  free (stack->fds);
+}
+
+/* The next component of *rest (NUL-terminated in place), or NULL at the
+ * end; *last tells whether nothing but slashes follows it. */
+static char *
+next_component (char **rest, bool *last)
+{
+  char *p = *rest;
+  while (*p == '/')
+    p++;
+  if (*p == '\0')
+    return NULL;
+  char *end = p + strcspn (p, "/");
+  char *after = end;
+  while (*after == '/')
+    after++;
+  *last = *after == '\0';
+  if (*end)
+    *end++ = '\0';
+  *rest = end;
+  return p;
+}
+
+/* RESOLVE_IN_ROOT by hand, a component at a time, each opened with
+ * O_NOFOLLOW from the directory before it: ".." is taken back on the
+ * stack of directories walked (never above the root), and a symlink's
+ * target is walked on from the root when absolute, from its directory
+ * when relative.  A magic link (/proc/PID/...) is followed by its text,
+ * which stays inside the root as well. */
+static int
+walk_in_root (int root_fd, const char *path, int extra_flags)
+{
+  __attribute__((cleanup (dir_stack_free))) struct dir_stack walked = { 0 };
+  int root = openat (root_fd, ".", O_PATH | O_DIRECTORY | O_CLOEXEC);
+  if (root < 0)
+    return -1;
+  dir_stack_push (&walked, root);
+  autofree char *todo = xstrdup (path);
+  char *rest = todo, *name;
+  bool last = true;
+  int links = 0;
+  autoclose int found = -1;
+  while (found < 0 && (name = next_component (&rest, &last)) != NULL)
+    {
+      if (strcmp (name, ".") == 0)
+        continue;
+      if (strcmp (name, "..") == 0)
+        {
+          dir_stack_cut (&walked, walked.n > 1 ? walked.n - 1 : 1);
+          continue;
+        }
+      autoclose int next = openat (walked.fds[walked.n - 1], name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+      struct stat st;
+      if (next < 0 || fstat (next, &st) < 0)
+        return -1;
+      if (S_ISLNK (st.st_mode) && (!last || !(extra_flags & O_NOFOLLOW)))
+        {
+          char target[PATH_MAX];
+          ssize_t n = readlinkat (next, "", target, sizeof target - 1);
+          if (n < 0)
+            return -1;
+          if (++links > MAX_SYMLINKS_FOLLOWED)
+            return errno = ELOOP, -1;
+          target[n] = '\0';
+          char *joined = xasprintf ("%s/%s", target, rest);
+          free (todo);
+          todo = rest = joined;
+          if (target[0] == '/')
+            dir_stack_cut (&walked, 1);
+          continue;
+        }
+      if (last)
+        found = steal_fd (&next);
+      else if (S_ISDIR (st.st_mode))
+        dir_stack_push (&walked, steal_fd (&next));
+      else
+        return errno = ENOTDIR, -1;
+    }
+  if (found < 0)   /* the path ended in a directory walked: ".", "..", "/" */
+    found = steal_fd (&walked.fds[--walked.n]);
+  if (extra_flags & O_DIRECTORY)
+    {
+      struct stat st;
+      if (fstat (found, &st) < 0)
+        return -1;
+      if (!S_ISDIR (st.st_mode))
+        return errno = ENOTDIR, -1;
+    }
+  return steal_fd (&found);
+}
+
+static bool openat2_missing;
+
 int
 resolve_in_root (int root_fd, const char *path, int extra_flags, bool allow_magic_links)
 {
@@ -30,16 +162,25 @@ resolve_in_root (int root_fd, const char *path, int extra_flags, bool allow_magi
     .flags = (unsigned) (O_PATH | O_CLOEXEC | extra_flags),
     .resolve = RESOLVE_IN_ROOT | (allow_magic_links ? 0 : RESOLVE_NO_MAGICLINKS),
   };
-  for (;;)
+  while (!openat2_missing)
     {
       int fd = (int) syscall (SYS_openat2, root_fd, path, &how, sizeof how);
       /* EAGAIN: a rename raced with a ".." walk; the kernel asks us to retry. */
       if (fd < 0 && errno == EAGAIN)
         continue;
+      if (fd < 0 && errno == ENOSYS)
+        {
+          openat2_missing = true;
+          break;
+        }
       if (fd < 0)
         failed_call = "openat2";
       return fd;
     }
+  int fd = walk_in_root (root_fd, path, extra_flags);
+  if (fd < 0)
+    failed_call = "openat";
+  return fd;
 }
 
 mode_t

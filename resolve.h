@@ -1,8 +1,9 @@
 /* swaddle: paths looked up inside a root that a descriptor holds.
  *
- * Every destination is resolved with openat2(RESOLVE_IN_ROOT): ".." and
- * absolute symlinks stay inside the new root, so nothing the sandbox's
- * contents say can make a mount or a file land outside it. */
+ * Every destination is resolved with openat2(RESOLVE_IN_ROOT) -- or, where
+ * the kernel lacks it (before 5.6), by a walk in user space with the same
+ * rules: ".." and absolute symlinks stay inside the new root, so nothing
+ * the sandbox's contents say can make a mount or a file land outside it. */
 #pragma once
 
 #include <stdbool.h>

@@ -146,4 +146,46 @@ test_open_tree_attr_failing_otherwise_is_the_answer() {
   assert_eq "swaddle: --ro-bind /usr /usr: open_tree_attr: Invalid argument" "$(head -n 1 <<< "$ERR")" "the message"
 }
 
+# Without openat2 (Linux before 5.6, or a profile that answers ENOSYS),
+# swaddle walks each destination itself: symlinks relative and absolute,
+# "..", chains and loops must land where openat2 puts them, or fail the
+# same way.  (The fallback modes run the whole suite that way too.)
+test_destinations_resolve_the_same_without_openat2() {
+  skip_if_bwrap "swaddle's path resolution"
+  is_fallback && skip "the fallback modes already refuse openat2"
+  local deny
+  deny=$(dirname "$SWADDLE")/sys-deny
+  [[ -x $deny ]] || skip "tests/sys-deny was not built"
+  mkdir -p tree/real/sub src
+  echo data > src/f
+  ln -s real tree/rel
+  ln -s /t/real/sub tree/abs
+  ln -s ../../../../../t/real tree/up
+  ln -s abs tree/chain
+  ln -s loop2 tree/loop1
+  ln -s loop1 tree/loop2
+  local argv=("${MINROOT[@]}" --proc /proc --tmpfs /tmp --bind "$PWD/tree" /t
+    --ro-bind "$PWD/src" /t/rel/a --dir /t/abs/b --tmpfs /t/up/c/../d
+    --symlink target /t/chain/e --file 0 /t/up/sub/../f
+    --bind "$PWD/src" /t/real/./sub/../../real/g)
+  local show='cd /t/real && find . | sort && awk "\$5 ~ /^\/t/ { print \$5 }" /proc/self/mountinfo'
+  run sw "${argv[@]}" sh -c "$show" < /dev/null
+  assert_eq 0 "$STATUS" "exit status with openat2 ($ERR)"
+  local with_openat2=$OUT
+  rm -rf tree/real/*; mkdir -p tree/real/sub
+  run "$deny" -e ENOSYS openat2 -- "$SWADDLE" "${argv[@]}" sh -c "$show" < /dev/null
+  assert_eq 0 "$STATUS" "exit status without openat2 ($ERR)"
+  assert_eq "$with_openat2" "$OUT" "the files and mounts under /t/real"
+  assert_contains "$OUT" "./sub/b" "a directory made through an absolute symlink"
+
+  local how
+  for how in with without; do
+    local wrap=()
+    [[ $how == without ]] && wrap=("$deny" -e ENOSYS openat2 --)
+    run "${wrap[@]}" "$SWADDLE" "${MINROOT[@]}" --bind "$PWD/tree" /t --dir /t/loop1/x true
+    assert_eq 1 "$STATUS" "exit status for a symlink loop, $how openat2"
+    assert_contains "$ERR" "Too many levels of symbolic links" "the error for a symlink loop, $how openat2"
+  done
+}
+
 sw_main "$@"
