@@ -177,6 +177,15 @@ plan_has_op (const struct plan *plan, enum op_kind kind)
   return false;
 }
 
+size_t
+plan_command_length (const struct plan *plan)
+{
+  size_t n = 0;
+  while (plan->command != NULL && plan->command[n] != NULL)
+    n++;
+  return n;
+}
+
 bool
 plan_wants_user_ns (const struct plan *plan, const struct host_facts *facts)
 {

@@ -211,6 +211,9 @@ void plan_free (struct plan *plan);
 /* Whether any operation of the plan is of this kind. */
 bool plan_has_op (const struct plan *plan, enum op_kind kind);
 
+/* The number of words of the command (0 when there is none). */
+size_t plan_command_length (const struct plan *plan);
+
 /* The plan's decisions, derived once. */
 bool plan_wants_user_ns (const struct plan *plan, const struct host_facts *facts);
 

@@ -63,9 +63,7 @@ apply_environment (const struct plan *plan)
 static char **
 payload_argv (const struct plan *plan)
 {
-  size_t n = 0;
-  while (plan->command[n])
-    n++;
+  size_t n = plan_command_length (plan);
   char **argv = xcalloc (n + 1, sizeof (char *));
   memcpy (argv, plan->command, n * sizeof (char *));
   if (plan->argv0)

@@ -179,7 +179,7 @@ decide (struct sandbox *sb)
                      || plan->pty;   /* the relay stays outside, with the caller's terminal */
   /* setsid() refuses a process group leader (an interactive shell's job):
    * the payload must be a child. */
-  bool session_needs_child = plan->new_session && !plan->pty && getpgrp () == getpid ();
+  bool session_needs_child = plan->new_session && getpgrp () == getpid ();
   bool exit_status_wanted = plan->json_status_fd >= 0 || plan->sync_fd >= 0;
   sb->watch_inside = !plan->as_pid_1
                      && (sb->own_pid_ns || plan->n_lock_files > 0
@@ -527,10 +527,7 @@ payload_main (void *arg)
 static size_t
 payload_stack_size (const struct plan *plan)
 {
-  size_t n_args = 0;
-  while (plan->command[n_args])
-    n_args++;
-  return 64 * 1024 + (n_args + 2) * sizeof (char *);
+  return 64 * 1024 + (plan_command_length (plan) + 2) * sizeof (char *);
 }
 
 static pid_t
