@@ -214,7 +214,7 @@ seccomp_install_all (const struct seccomp_program *programs, size_t n, size_t *f
  * execve() is written to /proc/thread-self/attr/exec.  Labels are taken
  * as given (raw contexts): there is no mcstrans translation.  No library
  * is loaded, so that a static swaddle has labels too. */
-static int selinux_on = -1;    /* unknown until selinux_probe() */
+static bool selinux_on;    /* found by selinux_probe() */
 
 void
 selinux_probe (void)
@@ -227,17 +227,13 @@ selinux_probe (void)
 bool
 selinux_enabled (void)
 {
-  return selinux_on > 0;
+  return selinux_on;
 }
 
 int
 selinux_set_exec_label (const char *label)
 {
-  if (label == NULL || !selinux_enabled ())
+  if (label == NULL || !selinux_on)
     return 0;
-  autoclose int fd = open ("/proc/thread-self/attr/exec", O_WRONLY | O_CLOEXEC);
-  if (fd < 0)
-    return -1;
-  size_t length = strlen (label);
-  return write (fd, label, length) == (ssize_t) length ? 0 : -1;
+  return write_file_at (AT_FDCWD, "/proc/thread-self/attr/exec", label);
 }

@@ -212,22 +212,22 @@ receive_master (struct relay *r)
   close_fd_ptr (&r->sock);
 }
 
-/* Copy what one read of the sandbox's terminal gives to our output; false
- * once it has ended (EIO once no process holds the slave open). */
-static bool
-pass_output (int master)
+/* Copy what one read of the sandbox's terminal gives to our output: the
+ * bytes copied; -1 when there is nothing yet; 0 once it has ended (EIO
+ * once no process holds the slave open). */
+static ssize_t
+copy_output (int master)
 {
   char buf[8192];
   ssize_t n;
   do
     n = read (master, buf, sizeof buf);
   while (n < 0 && errno == EINTR);
+  if (n > 0)
+    (void) write_all (STDOUT_FILENO, buf, (size_t) n);
   if (n < 0 && errno == EAGAIN)
-    return true;
-  if (n <= 0)
-    return false;
-  (void) write_all (STDOUT_FILENO, buf, (size_t) n);
-  return true;
+    return -1;
+  return n > 0 ? n : 0;
 }
 
 static bool
@@ -311,13 +311,9 @@ handle_signals (struct relay *r)
 static void
 drain_master (struct relay *r)
 {
-  if (!r->output_open)
-    return;
-  char buf[8192];
-  ssize_t n;
-  while ((n = read (r->master, buf, sizeof buf)) > 0 || (n < 0 && errno == EINTR))
-    if (n > 0)
-      (void) write_all (STDOUT_FILENO, buf, (size_t) n);
+  if (r->output_open)
+    while (copy_output (r->master) > 0)
+      ;
 }
 
 static void
@@ -340,7 +336,7 @@ relay_once (struct relay *r)
     take_input (r);
   if (fds[MASTER].revents & POLLOUT)
     flush_input (r);
-  if ((fds[MASTER].revents & ~POLLOUT) && !pass_output (r->master))
+  if ((fds[MASTER].revents & ~POLLOUT) && copy_output (r->master) == 0)
     r->output_open = false;
 }
 
