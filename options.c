@@ -430,6 +430,14 @@ apply_overlay (struct parser *p, const struct option_spec *spec, char **args)
   return 0;
 }
 
+/* ---- option handlers: the user-mode network: --net-user, --forward-port, --netns (net-user.c) */
+
+/* ---- option handlers: limits: --rlimit, --timeout, cgroup v2 limits (limits.c, cgroup.c) */
+
+/* ---- option handlers: policy by name: seccomp rules, Landlock (seccomp-rules.c, landlock.c) */
+
+/* ---- option handlers: id ranges: --map-subids, --uid-map, --gid-map (id-ranges.c) */
+
 /* ---- the table ------------------------------------------------------------ */
 
 
@@ -522,6 +530,14 @@ static const struct option_spec options[] = {
   { "--pty", 0, "", "Run COMMAND on a new terminal of the sandbox's own, relayed to this one (implies --new-session)", apply_flag, 0, FIELD (pty) },
   { "--die-with-parent", 0, "", "Kills with SIGKILL child process (COMMAND) when bwrap or bwrap's parent dies.", apply_flag, 0, FIELD (die_with_parent) },
   { "--as-pid-1", 0, "", "Do not install a reaper process with PID=1", apply_flag, 0, FIELD (as_pid_1) },
+
+  /* the user-mode network: --net-user, --forward-port, --netns (net-user.c) */
+
+  /* limits: --rlimit, --timeout, cgroup v2 limits (limits.c, cgroup.c) */
+
+  /* policy by name: seccomp rules, Landlock (seccomp-rules.c, landlock.c) */
+
+  /* id ranges: --map-subids, --uid-map, --gid-map (id-ranges.c) */
 };
 
 static const struct option_spec *

@@ -217,6 +217,15 @@ print_sandbox (struct printer *p, const struct plan *plan, const struct host_fac
   string_array (p, "lock_files", plan->lock_files, plan->n_lock_files);
   optional_string (p, "exec_label", plan->exec_label);
   optional_string (p, "file_label", plan->file_label);
+
+  /* network */
+
+  /* limits */
+
+  /* policy */
+
+  /* idmap */
+
   string_array (p, "command", (const char *const *) plan->command, plan_command_length (plan));
   fputc ('}', p->out);
   end_line (p);

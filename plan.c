@@ -110,6 +110,15 @@ plan_free (struct plan *plan)
   free (plan->add_seccomp_fds);
   free (plan->lock_files);
   free (plan->cap_edits);
+
+  /* network */
+
+  /* limits */
+
+  /* policy */
+
+  /* idmap */
+
   memset (plan, 0, sizeof *plan);
 }
 
@@ -250,5 +259,14 @@ plan_validate (struct plan *plan, const struct host_facts *facts, struct plan_er
     return invalid (error, "--userns-block-fd %d requires --unshare-user", plan->userns_block_fd);
   if (plan->disable_userns && !user_ns && plan->userns_fd < 0)
     return invalid (error, "--disable-userns requires --unshare-user or --userns");
+
+  /* network */
+
+  /* limits */
+
+  /* policy */
+
+  /* idmap */
+
   return 0;
 }

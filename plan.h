@@ -160,6 +160,15 @@ struct plan
   bool check_json;            /* --json: that report as JSON */
   bool print_plan;            /* --print-plan: print the plan, do nothing */
 
+
+  /* ---- the user-mode network: --net-user, --forward-port, --netns (net-user.c) */
+
+  /* ---- limits: --rlimit, --timeout, cgroup v2 limits (limits.c, cgroup.c) */
+
+  /* ---- policy by name: seccomp rules, Landlock (seccomp-rules.c, landlock.c) */
+
+  /* ---- id ranges: --map-subids, --uid-map, --gid-map (id-ranges.c) */
+
   char **command;             /* NULL-terminated; NULL when none */
 
   /* Owned storage: the spliced argument vector and --args buffers. */

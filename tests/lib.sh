@@ -21,6 +21,7 @@
 #   SW_REFERENCE         the reference bwrap for differential checks (/usr/bin/bwrap)
 #   SWADDLE_TEST_FILTER  extended regex on GROUP/NAME: run only matching tests
 #   SW_TEST_TIMEOUT      seconds one test may take (default 90)
+#   SW_HELPERS           the staged test programs of BUILDDIR/tests/helpers
 #   SW_SANITIZER         "asan" when the binary under test is built with ASan
 #                        and UBSan (run-suite's asan pass), else empty
 #

@@ -200,5 +200,9 @@ __swaddle_option new-session 'Run in a new session, without the terminal'
 __swaddle_option pty 'Run on a terminal of its own, relayed to this one'
 __swaddle_option die-with-parent 'Kill the sandbox when the caller dies'
 __swaddle_option as-pid-1 'Run the command as pid 1, without a reaper'
+# network
+# limits
+# policy
+# idmap
 
 functions -e __swaddle_option
