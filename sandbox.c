@@ -20,6 +20,7 @@
 #include "diagnose.h"
 #include "namespaces.h"
 #include "network.h"
+#include "outside.h"
 #include "plan.h"
 #include "privileges.h"
 #include "pty.h"
@@ -59,6 +60,7 @@ struct sandbox
   bool cgroup_delegated;
   struct pty_pair pty;    /* --pty: the sandbox's terminal, while it is built */
   int pty_sock[2];        /* --pty: the master goes out through [1] to [0] */
+  struct outside outside; /* work done from the caller's namespaces (id maps, network) */
 };
 
 /* ---- the command line ---------------------------------------------------- */
@@ -193,6 +195,7 @@ decide (struct sandbox *sb)
   sb->exec_report = (struct exec_report) { -1, -1 };
   sb->pty = PTY_PAIR_NONE;
   sb->pty_sock[0] = sb->pty_sock[1] = -1;
+  sb->outside = (struct outside) OUTSIDE_INIT;
 }
 
 /* The caller's descriptors that steer swaddle are swaddle's to keep: the
@@ -287,8 +290,13 @@ enter_namespaces (struct sandbox *sb)
    * lives in; after setns() only children live in the --pidns one. */
   if (sb->plan->pidns_fd >= 0 && (sb->ns.clone_flags & CLONE_NEWPID))
     hop_into_joined_pid_ns (sb);
+  /* What must act on the sandbox from outside stays behind. */
+  if (outside_has_work (&sb->outside) && outside_start (&sb->outside) < 0)
+    die_errno ("fork (the helper process outside the sandbox)");
   if (ns_create (&sb->ns, &call) < 0)
     die_creating_namespaces (sb, call);
+  if (outside_has_work (&sb->outside) && outside_go (&sb->outside) < 0)
+    die_errno ("the helper process outside the sandbox: write");
 }
 
 /* ---- the watchers ---------------------------------------------------------- */
@@ -569,6 +577,7 @@ run_sandbox (struct sandbox *sb)
         {
           report_started (sb, child);
           close_fd_ptr (&sb->pty_sock[1]);
+          outside_close (&sb->outside);
           return watch (sb, child, true);
         }
       leave_to_outside_watcher (sb);
