@@ -18,6 +18,7 @@
 #include "bind-mount.h"
 #include "check.h"
 #include "diagnose.h"
+#include "install-check.h"
 #include "namespaces.h"
 #include "network.h"
 #include "outside.h"
@@ -608,6 +609,7 @@ main (int argc, char **argv)
   struct sandbox sb = { .plan = &plan };
 
   log_init (argc > 0 ? argv[0] : NULL);
+  refuse_if_privileged_install ();
   read_plan (&plan, &sb.facts, argc, argv);
   decide (&sb);
   return run_sandbox (&sb);
