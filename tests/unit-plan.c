@@ -532,6 +532,32 @@ PARAM_TEST (table, every_row, rows, struct row, r)
   validate_ok (false);
 }
 
+/* Whether a row's argument k is a path: the table's plausible paths are
+ * absolute, and a --symlink target is a path however it is written. */
+static bool
+row_arg_is_path (const struct row *r, unsigned k)
+{
+  return r->args[k][0] == '/' || (strcmp (r->name, "--symlink") == 0 && k == 0);
+}
+
+/* Every path argument of every option refuses the empty string (bwrap
+ * 0.13, issue #771: `--bind-try "" ""` bound the whole host). */
+PARAM_TEST (table, empty_path_refused, rows, struct row, r)
+{
+  for (unsigned k = 0; k < r->arity; k++)
+    {
+      if (!row_arg_is_path (r, k))
+        continue;
+      struct row emptied = *r;
+      emptied.args[k] = "";
+      add_row_blob ();
+      cr_assert_eq (build_row (&emptied, r->arity, true, "true"), -1,
+                    "%s with an empty argument %u was accepted", r->name, k + 1);
+      cr_assert_eq (error.kind, PLAN_ERROR_INVALID, "%s: %s", r->name, error.message);
+      expect_message_names (r->name, "empty path");
+    }
+}
+
 /* Each shortfall of arguments at the end of argv is reported as such; with
  * all of them, whatever else happens, nothing is missing. */
 PARAM_TEST (table, missing_arguments, rows, struct row, r)
