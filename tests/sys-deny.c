@@ -12,7 +12,9 @@
  *
  * -a ARGMASK (hex or decimal, up to 64 bits): deny only the calls whose first
  * argument has any of these bits set; meant for the flags of unshare and
- * clone.  clone3 takes its flags in memory, where seccomp cannot look, so a
+ * clone.  -i ARGINDEX (0 to 5) tests that argument instead of the first:
+ * `-e EPERM -i 2 -a 0x8000 mount_setattr` denies mount_setattr with
+ * AT_RECURSIVE only.  clone3 takes its flags in memory, where seccomp cannot look, so a
  * named clone3 is denied unconditionally.  Docker's default profile, which
  * answers clone3 with ENOSYS (libc then falls back to clone) and
  * CLONE_NEWUSER with EPERM, is two stacked filters:
@@ -83,13 +85,13 @@
 #endif
 
 /* seccomp reads the 64-bit argument as two 32-bit words. */
-#define ARG0_OFFSET offsetof (struct seccomp_data, args[0])
+#define ARG_OFFSET(i) (offsetof (struct seccomp_data, args[0]) + (size_t) (i) * sizeof (uint64_t))
 #if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-# define ARG0_LO_OFFSET ARG0_OFFSET
-# define ARG0_HI_OFFSET (ARG0_OFFSET + 4)
+# define ARG_LO_OFFSET(i) ARG_OFFSET (i)
+# define ARG_HI_OFFSET(i) (ARG_OFFSET (i) + 4)
 #else
-# define ARG0_LO_OFFSET (ARG0_OFFSET + 4)
-# define ARG0_HI_OFFSET ARG0_OFFSET
+# define ARG_LO_OFFSET(i) (ARG_OFFSET (i) + 4)
+# define ARG_HI_OFFSET(i) ARG_OFFSET (i)
 #endif
 
 /* ---- names --------------------------------------------------------------- */
@@ -262,12 +264,13 @@ die (int status, const char *fmt, ...)
 static void
 print_usage (FILE *out)
 {
-  fputs ("usage: " PROGRAM " [-e ERRNO] [-a ARGMASK] SYSCALL[,SYSCALL...]"
+  fputs ("usage: " PROGRAM " [-e ERRNO] [-a ARGMASK [-i ARGINDEX]] SYSCALL[,SYSCALL...]"
          " -- COMMAND [ARGS...]\n"
          "  -e ERRNO    errno for the denied calls: a name or a number"
          " (default ENOSYS)\n"
          "  -a ARGMASK  deny only when the first argument has one of these"
          " bits set\n"
+         "  -i ARGINDEX test argument ARGINDEX (0 to 5) instead of the first\n"
          "              (clone3 is denied whatever the mask)\n", out);
 }
 
@@ -384,6 +387,7 @@ struct request
 {
   int errnum;
   uint64_t argmask;
+  unsigned argindex;      /* the argument argmask is tested against */
   struct rule rules[MAX_SYSCALLS];
   size_t n_rules;
   char **command;
@@ -442,22 +446,22 @@ emit_prologue (struct filter *f)
     }
 }
 
-/* Branches taken when the first argument has a bit of the mask set; their
+/* Branches taken when argument index has a bit of the mask set; their
  * offsets, stored in jumps[], get patched to the deny verdict later. */
 static void
-emit_argument_check (struct filter *f, uint64_t mask,
+emit_argument_check (struct filter *f, unsigned index, uint64_t mask,
                      unsigned short *jumps, size_t *n_jumps)
 {
   const uint32_t lo = (uint32_t) mask, hi = (uint32_t) (mask >> 32);
 
   if (lo != 0)
     {
-      emit_load (f, ARG0_LO_OFFSET);
+      emit_load (f, ARG_LO_OFFSET (index));
       jumps[(*n_jumps)++] = emit (f, BPF_JMP | BPF_JSET | BPF_K, lo, 0, 0);
     }
   if (hi != 0)
     {
-      emit_load (f, ARG0_HI_OFFSET);
+      emit_load (f, ARG_HI_OFFSET (index));
       jumps[(*n_jumps)++] = emit (f, BPF_JMP | BPF_JSET | BPF_K, hi, 0, 0);
     }
   emit_return (f, SECCOMP_RET_ALLOW);
@@ -478,7 +482,7 @@ build_filter (struct filter *f, const struct request *req)
 
   check = f->len;
   if (req->argmask != 0)
-    emit_argument_check (f, req->argmask, to_deny, &n_to_deny);
+    emit_argument_check (f, req->argindex, req->argmask, to_deny, &n_to_deny);
   deny = f->len;
   emit_return (f, SECCOMP_RET_ERRNO | (uint32_t) req->errnum);
 
@@ -536,8 +540,9 @@ parse_args (struct request *req, int argc, char **argv)
 
   req->errnum = ENOSYS;
   req->argmask = 0;
+  req->argindex = 0;
   opterr = 0;
-  while ((opt = getopt (argc, argv, "+:he:a:")) != -1)
+  while ((opt = getopt (argc, argv, "+:he:a:i:")) != -1)
     switch (opt)
       {
       case 'h':
@@ -549,6 +554,14 @@ parse_args (struct request *req, int argc, char **argv)
       case 'a':
         req->argmask = parse_argmask (optarg);
         break;
+      case 'i':
+        {
+          unsigned long long index;
+          if (!parse_number (optarg, 10, 5, &index))
+            die (EXIT_USAGE, "bad argument index '%s' (0 to 5)", optarg);
+          req->argindex = (unsigned) index;
+          break;
+        }
       case ':':
         bad_option ("option requires an argument", optopt);
       default:
