@@ -5,6 +5,7 @@
 
 #include <fcntl.h>
 #include <linux/mount.h>
+#include <linux/openat2.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/mount.h>
@@ -126,6 +127,9 @@ new_fs_instance (const char *fstype, const struct fs_param *params, size_t n_par
   autoclose int fs = sys_fsopen (fstype, FSOPEN_CLOEXEC);
   if (fs < 0)
     return fail_with (call, "fsopen");
+  /* The source /proc/mounts shows, as mount(2) gives it (tools read it). */
+  if (sys_fsconfig (fs, FSCONFIG_SET_STRING, "source", fstype, 0) < 0)
+    return fail_with (call, "fsconfig(source)");
   for (size_t i = 0; i < n_params; i++)
     {
       int r = params[i].value
@@ -234,17 +238,102 @@ mount_fs_at (const char *fstype, const struct fs_param *params, size_t n_params,
   return legacy_fs_at (fstype, params, n_params, flags, proc_fd_path (dest_fd, dest, sizeof dest), call);
 }
 
+/* ---- --not-a-security-boundary: flags mount by mount --------------------- */
+
+/* mount_setattr(AT_RECURSIVE) changes every mount of a tree or none: one
+ * submount that refuses fails the whole call.  Leniently, the tree's top
+ * takes every flag or the bind fails; then each submount is reached from
+ * the top by its path in the caller's mount table and takes what it will,
+ * flag by flag.  The calls name paths relative to descriptors rather than
+ * descriptors alone (AT_EMPTY_PATH), so a test can refuse the recursive
+ * call with a seccomp filter and leave these alone. */
+
+struct child_attr
+{
+  int fd;
+  const char *name;     /* "." for a directory, "" (AT_EMPTY_PATH) else */
+};
+
+static int
+set_one_flag (void *ctx, unsigned flag)
+{
+  const struct child_attr *c = ctx;
+  struct mount_attr attr = { .attr_set = to_mount_attr (flag) };
+  return sys_mount_setattr (c->fd, c->name, c->name[0] ? AT_SYMLINK_NOFOLLOW : AT_EMPTY_PATH, &attr);
+}
+
+struct lenient_walk
+{
+  int tree_fd;
+  unsigned flags;
+};
+
+static int
+set_submount_flags (void *ctx, const char *host_path, const char *relative)
+{
+  const struct lenient_walk *w = ctx;
+  /* Beneath the copy's top, through no symbolic link: only its own mounts. */
+  struct open_how how = {
+    .flags = O_PATH | O_NOFOLLOW | O_CLOEXEC,
+    .resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS,
+  };
+  autoclose int fd = (int) syscall (SYS_openat2, w->tree_fd, relative, &how, sizeof how);
+  if (fd < 0)
+    {
+      warn_submount_refused (host_path, w->flags, "openat2", errno);
+      return 0;
+    }
+  struct stat st;
+  struct child_attr child = { fd, fstat (fd, &st) == 0 && S_ISDIR (st.st_mode) ? "." : "" };
+  int err = 0;
+  unsigned refused = set_flags_one_by_one (w->flags, set_one_flag, &child, &err);
+  if (refused)
+    warn_submount_refused (host_path, refused, "mount_setattr", err);
+  return 0;
+}
+
+/* A recursive copy of path whose flags reach every submount that takes
+ * them: the one recursive call when it can, else mount by mount. */
+static int
+clone_lenient (int dirfd, const char *path, struct mount_tree *tree, const char **call)
+{
+  autoclose int src = path[0] ? openat (dirfd, path, O_PATH | O_CLOEXEC) : fcntl (dirfd, F_DUPFD_CLOEXEC, 3);
+  if (src < 0)
+    return fail_with (call, "open");
+  tree->fd = sys_open_tree (src, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH | AT_RECURSIVE);
+  if (tree->fd < 0)
+    return fail_with (call, "open_tree");
+  struct mount_attr attr = { .attr_set = to_mount_attr (tree->flags) };
+  if (sys_mount_setattr (tree->fd, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr) == 0)
+    return 0;
+
+  struct child_attr top = { tree->fd, mount_tree_is_dir (tree) ? "." : "" };
+  autofree char *source = fd_target (src);
+  struct lenient_walk walk = { tree->fd, tree->flags };
+  if (sys_mount_setattr (top.fd, top.name, top.name[0] ? AT_SYMLINK_NOFOLLOW : AT_EMPTY_PATH, &attr) < 0
+      || source == NULL)
+    {
+      mount_tree_release (tree);
+      return fail_with (call, source ? "mount_setattr" : "readlink");
+    }
+  for_each_submount (source, set_submount_flags, &walk);
+  return 0;
+}
+
 int
-mount_tree_clone (int dirfd, const char *path, unsigned flags, bool recursive,
+mount_tree_clone (int dirfd, const char *path, unsigned flags, enum mount_depth depth,
                   struct mount_tree *tree, const char **call)
 {
   unsigned at_empty = path[0] ? 0 : AT_EMPTY_PATH;
-  *tree = (struct mount_tree) { -1, flags, recursive };
+  bool recursive = depth != MOUNT_TOP_ONLY;
+  *tree = (struct mount_tree) { -1, flags, depth };
   if (!use_new_api)
     {
       tree->fd = at_empty ? fcntl (dirfd, F_DUPFD_CLOEXEC, 3) : openat (dirfd, path, O_PATH | O_CLOEXEC);
       return tree->fd < 0 ? fail_with (call, "open") : 0;
     }
+  if (depth == MOUNT_RECURSIVE_LENIENT && flags != 0)
+    return clone_lenient (dirfd, path, tree, call);
   unsigned open_flags = OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | at_empty | (recursive ? AT_RECURSIVE : 0);
   /* The flags go on the detached copy, before anyone can see it: in the
    * same call where the kernel has open_tree_attr. */
@@ -306,7 +395,7 @@ int
 mount_bind_at (int src_fd, int dest_fd, unsigned flags, bool recursive, const char **call)
 {
   struct mount_tree tree;
-  if (mount_tree_clone (src_fd, "", flags, recursive, &tree, call) < 0)
+  if (mount_tree_clone (src_fd, "", flags, recursive ? MOUNT_RECURSIVE : MOUNT_TOP_ONLY, &tree, call) < 0)
     return -1;
   int r = mount_tree_attach (&tree, dest_fd, call);
   mount_tree_release (&tree);

@@ -62,16 +62,27 @@ int mount_detach_fd (int fd, const char **call);
 int mount_fs_at (const char *fstype, const struct fs_param *params, size_t n_params,
                  unsigned flags, int dest_fd, const char **call);
 
+/* How much of a tree a clone copies, and how strictly its flags apply. */
+enum mount_depth
+{
+  MOUNT_TOP_ONLY,
+  MOUNT_RECURSIVE,
+  /* --not-a-security-boundary: recursive, but a submount that refuses a
+   * flag keeps going without it, with a warning; the top still must take
+   * every flag. */
+  MOUNT_RECURSIVE_LENIENT,
+};
+
 /* A copy of the mount tree at path (relative to dirfd; "" for dirfd
  * itself), with flags set on every mount of it, ready to attach. */
 struct mount_tree
 {
   int fd;             /* new API: the detached copy; mount(2): the source (O_PATH) */
   unsigned flags;
-  bool recursive;
+  enum mount_depth depth;
 };
 
-int mount_tree_clone (int dirfd, const char *path, unsigned flags, bool recursive,
+int mount_tree_clone (int dirfd, const char *path, unsigned flags, enum mount_depth depth,
                       struct mount_tree *tree, const char **call);
 bool mount_tree_is_dir (const struct mount_tree *tree);
 int mount_tree_attach (const struct mount_tree *tree, int dest_fd, const char **call);

@@ -158,29 +158,98 @@ read_host_mounts (void)
   qsort (host_mounts, n_host_mounts, sizeof (char *), compare_strings);
 }
 
-/* Remount each mount strictly below source (host path) at the same place
- * below staged.  Sorted order puts a parent before what is below it. */
-static int
-remount_submounts (const char *source, const char *staged, unsigned long ms_flags, const char **call)
+int
+for_each_submount (const char *source,
+                   int (*fn) (void *ctx, const char *host_path, const char *relative),
+                   void *ctx)
 {
   if (!host_mounts_read)
     read_host_mounts ();
   size_t len = strcmp (source, "/") == 0 ? 0 : strlen (source);
+  /* Sorted order puts a parent before what is below it. */
   for (size_t i = 0; i < n_host_mounts; i++)
     {
       const char *point = host_mounts[i];
       if (strncmp (point, source, len) != 0 || point[len] != '/' || point[len + 1] == '\0')
         continue;
-      autofree char *path = xasprintf ("%s%s", staged, point + len);
-      if (legacy_remount (path, ms_flags, call) < 0)
-        return -1;
+      int r = fn (ctx, point, point + len + 1);
+      if (r != 0)
+        return r;
     }
+  return 0;
+}
+
+static const struct { unsigned flag; const char *name; } flag_names[] = {
+  { MOUNT_RDONLY, "ro" }, { MOUNT_NOSUID, "nosuid" }, { MOUNT_NODEV, "nodev" }, { MOUNT_NOEXEC, "noexec" },
+};
+
+void
+warn_submount_refused (const char *host_path, unsigned flags, const char *call, int err)
+{
+  char names[64] = "";
+  for (size_t i = 0; i < N_ELEMENTS (flag_names); i++)
+    if (flags & flag_names[i].flag)
+      snprintf (names + strlen (names), sizeof names - strlen (names), "%s%s",
+                names[0] ? "," : "", flag_names[i].name);
+  warn ("the submount %s stays without %s: %s: %s (going on: --not-a-security-boundary)",
+        host_path, names, call, strerror (err));
+}
+
+unsigned
+set_flags_one_by_one (unsigned flags, int (*set) (void *ctx, unsigned flag), void *ctx, int *first_error)
+{
+  unsigned refused = 0;
+  for (size_t i = 0; i < N_ELEMENTS (flag_names); i++)
+    if ((flags & flag_names[i].flag) && set (ctx, flag_names[i].flag) < 0)
+      {
+        if (refused == 0)
+          *first_error = errno;
+        refused |= flag_names[i].flag;
+      }
+  return refused;
+}
+
+struct remount_one
+{
+  const char *path;
+  const char **call;
+};
+
+static int
+remount_one_flag (void *ctx, unsigned flag)
+{
+  const struct remount_one *one = ctx;
+  return legacy_remount (one->path, legacy_ms_flags (flag), one->call);
+}
+
+struct remount_walk
+{
+  const char *staged;
+  unsigned flags;
+  bool lenient;
+  const char **call;
+};
+
+/* Remount one submount at the same place below the staged copy; leniently,
+ * flag by flag, skipping (with a warning) each one it refuses. */
+static int
+remount_submount (void *ctx, const char *host_path, const char *relative)
+{
+  const struct remount_walk *w = ctx;
+  autofree char *path = xasprintf ("%s/%s", w->staged, relative);
+  if (!w->lenient)
+    return legacy_remount (path, legacy_ms_flags (w->flags), w->call);
+  struct remount_one one = { path, w->call };
+  int err = 0;
+  unsigned refused = set_flags_one_by_one (w->flags, remount_one_flag, &one, &err);
+  if (refused)
+    warn_submount_refused (host_path, refused, *w->call, err);
   return 0;
 }
 
 /* ---- binds ------------------------------------------------------------- */
 
-static char *
+char *
 fd_target (int fd)
 {
   char link[64], target[4096];
@@ -213,15 +282,17 @@ legacy_attach_tree (const struct mount_tree *tree, int staging_dir, int dest_fd,
 
   if (staging_point (staging_dir, mount_tree_is_dir (tree), staged, sizeof staged) < 0)
     return fail_with (call, "creating the staging mount point");
+  bool recursive = tree->depth != MOUNT_TOP_ONLY;
   if (mount (proc_fd_path (tree->fd, src, sizeof src), staged, NULL,
-             MS_BIND | (tree->recursive ? MS_REC : 0), NULL) < 0)
+             MS_BIND | (recursive ? MS_REC : 0), NULL) < 0)
     return fail_with (call, "mount(MS_BIND)");
   if (ms_flags && legacy_remount (staged, ms_flags, call) < 0)
     return -1;
-  if (ms_flags && tree->recursive)
+  if (ms_flags && recursive)
     {
       autofree char *source = fd_target (tree->fd);
-      if (source && remount_submounts (source, staged, ms_flags, call) < 0)
+      struct remount_walk walk = { staged, tree->flags, tree->depth == MOUNT_RECURSIVE_LENIENT, call };
+      if (source && for_each_submount (source, remount_submount, &walk) < 0)
         return -1;
     }
   if (mount (staged, proc_fd_path (dest_fd, dest, sizeof dest), NULL, MS_MOVE, NULL) < 0)

@@ -518,6 +518,7 @@ static const struct option_spec options[] = {
   { "--chmod", 2, "OCTAL PATH", "Change permissions of PATH (must already exist)", apply_chmod, 0, 0 },
   { "--perms", 1, "OCTAL", "Set permissions of next argument (--bind-data, --file, etc.)", apply_perms, IS_MODIFIER, 0 },
   { "--size", 1, "BYTES", "Set size of next argument (only for --tmpfs)", apply_size, IS_MODIFIER, 0 },
+  { "--not-a-security-boundary", 0, "", "The sandbox is only a view of files: a submount of a bind that refuses nosuid, nodev or ro is a warning", apply_flag, 0, FIELD (not_a_security_boundary) },
 
   GROUP ("Security"),
   { "--seccomp", 1, "FD", "Load and use seccomp rules from FD (not repeatable)", apply_seccomp, 0, 0 },

@@ -196,6 +196,7 @@ print_sandbox (struct printer *p, const struct plan *plan, const struct host_fac
   bool_member (p, "as_pid_1", plan->as_pid_1);
   bool_member (p, "disable_userns", plan->disable_userns);
   bool_member (p, "assert_userns_disabled", plan->assert_userns_disabled);
+  bool_member (p, "not_a_security_boundary", plan->not_a_security_boundary);
   bool_member (p, "no_new_privs", true);
   optional_fd (p, "userns_fd", plan->userns_fd);
   optional_fd (p, "userns2_fd", plan->userns2_fd);

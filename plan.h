@@ -148,6 +148,7 @@ struct plan
   const char *file_label;
   bool disable_userns;
   bool assert_userns_disabled;
+  bool not_a_security_boundary; /* a submount refusing a bind's flags only warns */
 
   bool new_session;
   bool pty;                   /* --pty: a terminal of the sandbox's own */

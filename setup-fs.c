@@ -195,6 +195,14 @@ bind_mount_flags (unsigned bind_flags)
          | ((bind_flags & BIND_READONLY) ? MOUNT_RDONLY : 0);
 }
 
+/* Binds are recursive; with --not-a-security-boundary a submount that
+ * refuses its flags is a warning (bubblewrap 0.12). */
+static enum mount_depth
+bind_depth (const struct fs_context *ctx)
+{
+  return ctx->setup->plan->not_a_security_boundary ? MOUNT_RECURSIVE_LENIENT : MOUNT_RECURSIVE;
+}
+
 /* After a mount on what was already there: it may hide the cached
  * parent, or be the root itself. */
 static int
@@ -224,7 +232,7 @@ op_bind (struct fs_context *ctx, const struct op *op)
 {
   const char *call = NULL;
   struct mount_tree tree;
-  if (mount_tree_clone (AT_FDCWD, op->source, bind_mount_flags (op->bind_flags), true, &tree, &call) < 0)
+  if (mount_tree_clone (AT_FDCWD, op->source, bind_mount_flags (op->bind_flags), bind_depth (ctx), &tree, &call) < 0)
     {
       if (errno == ENOENT && (op->bind_flags & BIND_TRY))
         return 0;
@@ -441,7 +449,9 @@ bind_dev_node (struct fs_context *ctx, const struct op *op, int dev, const char 
   autoclose int dest = file < 0 ? -1 : openat (dev, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
   if (dest < 0)
     return fail_op (ctx, op, "creating the mount point", name);
-  if (mount_bind_at (src, dest, MOUNT_NOSUID | MOUNT_NOEXEC, false, &call) < 0)
+  /* Not noexec, as with bwrap: mapping /dev/zero PROT_EXEC is how some
+   * programs get executable memory. */
+  if (mount_bind_at (src, dest, MOUNT_NOSUID, false, &call) < 0)
     return fail_op (ctx, op, call, host_path);
   return 0;
 }
@@ -561,7 +571,7 @@ op_bind_data (struct fs_context *ctx, const struct op *op)
     return -1;
   unsigned flags = MOUNT_NOSUID | MOUNT_NODEV | ((op->bind_flags & BIND_READONLY) ? MOUNT_RDONLY : 0);
   struct mount_tree tree;
-  if (mount_tree_clone (file, "", flags, false, &tree, &call) < 0)
+  if (mount_tree_clone (file, "", flags, MOUNT_TOP_ONLY, &tree, &call) < 0)
     return fail_op (ctx, op, call, op->dest);
   int r = attach_at_dest (ctx, op, &tree, parent_mode_for (op->perms));
   mount_tree_release (&tree);
@@ -623,7 +633,7 @@ op_bind_fd (struct fs_context *ctx, const struct op *op)
   path[n] = '\0';
 
   struct mount_tree tree;
-  if (mount_tree_clone (AT_FDCWD, path, bind_mount_flags (op->bind_flags), true, &tree, &call) < 0)
+  if (mount_tree_clone (AT_FDCWD, path, bind_mount_flags (op->bind_flags), bind_depth (ctx), &tree, &call) < 0)
     return failf (ctx, call, "%s %d %s: %s", op->option, op->fd, op->dest, path);
   if (fstat (tree.fd, &got) < 0 || got.st_dev != want.st_dev || got.st_ino != want.st_ino)
     {
