@@ -190,6 +190,7 @@ __swaddle_option symlink 'Create a symbolic link'
 __swaddle_option chmod 'Change the mode of an existing path'
 __swaddle_option perms 'Mode of what the next option creates'
 __swaddle_option size 'Size in bytes of the next tmpfs'
+__swaddle_option not-a-security-boundary 'A submount of a bind that refuses its flags only warns'
 # Security
 __swaddle_option seccomp 'Install a seccomp BPF program read from a descriptor'
 __swaddle_option add-seccomp-fd 'Add a seccomp BPF program read from a descriptor'
