@@ -242,11 +242,13 @@ mount_fs_at (const char *fstype, const struct fs_param *params, size_t n_params,
 
 /* mount_setattr(AT_RECURSIVE) changes every mount of a tree or none: one
  * submount that refuses fails the whole call.  Leniently, the tree's top
- * takes every flag or the bind fails; then each submount is reached from
- * the top by its path in the caller's mount table and takes what it will,
- * flag by flag.  The calls name paths relative to descriptors rather than
- * descriptors alone (AT_EMPTY_PATH), so a test can refuse the recursive
- * call with a seccomp filter and leave these alone. */
+ * takes every flag or the bind fails; then, once the copy is attached
+ * (mount_setattr changes no submount of a detached copy on its own, and
+ * nothing runs in the sandbox before setup ends), each submount is
+ * reached from the top by its path in the caller's mount table and takes
+ * what it will, flag by flag.  The calls name paths relative to
+ * descriptors rather than descriptors alone (AT_EMPTY_PATH), so a test
+ * can refuse the recursive call with a seccomp filter and leave these. */
 
 struct child_attr
 {
@@ -308,16 +310,24 @@ clone_lenient (int dirfd, const char *path, struct mount_tree *tree, const char 
     return 0;
 
   struct child_attr top = { tree->fd, mount_tree_is_dir (tree) ? "." : "" };
-  autofree char *source = fd_target (src);
-  struct lenient_walk walk = { tree->fd, tree->flags };
+  tree->pending_submounts = fd_target (src);
   if (sys_mount_setattr (top.fd, top.name, top.name[0] ? AT_SYMLINK_NOFOLLOW : AT_EMPTY_PATH, &attr) < 0
-      || source == NULL)
+      || tree->pending_submounts == NULL)
     {
+      const char *failed = tree->pending_submounts ? "mount_setattr" : "readlink";
       mount_tree_release (tree);
-      return fail_with (call, source ? "mount_setattr" : "readlink");
+      return fail_with (call, failed);
     }
-  for_each_submount (source, set_submount_flags, &walk);
   return 0;
+}
+
+/* The lenient tree, attached: its submounts take what flags they will. */
+static void
+set_pending_submount_flags (const struct mount_tree *tree)
+{
+  struct lenient_walk walk = { tree->fd, tree->flags };
+  if (tree->pending_submounts)
+    for_each_submount (tree->pending_submounts, set_submount_flags, &walk);
 }
 
 int
@@ -326,7 +336,7 @@ mount_tree_clone (int dirfd, const char *path, unsigned flags, enum mount_depth 
 {
   unsigned at_empty = path[0] ? 0 : AT_EMPTY_PATH;
   bool recursive = depth != MOUNT_TOP_ONLY;
-  *tree = (struct mount_tree) { -1, flags, depth };
+  *tree = (struct mount_tree) { -1, flags, depth, NULL };
   if (!use_new_api)
     {
       tree->fd = at_empty ? fcntl (dirfd, F_DUPFD_CLOEXEC, 3) : openat (dirfd, path, O_PATH | O_CLOEXEC);
@@ -378,7 +388,12 @@ int
 mount_tree_attach_at (const struct mount_tree *tree, int dir_fd, const char *name, const char **call)
 {
   if (use_new_api)
-    return new_attach (tree->fd, dir_fd, name, call);
+    {
+      if (new_attach (tree->fd, dir_fd, name, call) < 0)
+        return -1;
+      set_pending_submount_flags (tree);
+      return 0;
+    }
   autoclose int dest = name[0] ? openat (dir_fd, name, O_PATH | O_NOFOLLOW | O_CLOEXEC) : -1;
   if (name[0] && dest < 0)
     return fail_with (call, "openat");
@@ -389,6 +404,8 @@ void
 mount_tree_release (struct mount_tree *tree)
 {
   close_fd_ptr (&tree->fd);
+  free (tree->pending_submounts);
+  tree->pending_submounts = NULL;
 }
 
 int

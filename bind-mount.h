@@ -80,6 +80,10 @@ struct mount_tree
   int fd;             /* new API: the detached copy; mount(2): the source (O_PATH) */
   unsigned flags;
   enum mount_depth depth;
+  /* new API, leniently, when the recursive call failed: the source's path,
+   * whose submounts take their flags one by one once attached (the kernel
+   * changes no submount of a detached copy but through its top). */
+  char *pending_submounts;
 };
 
 int mount_tree_clone (int dirfd, const char *path, unsigned flags, enum mount_depth depth,
