@@ -167,6 +167,66 @@ test_status_fds_match_bwrap_in_shape() {
   assert_eq "$theirs" "$ours" "--info-fd output, numbers as N, as od -c (expected: bwrap's)"
 }
 
+# --- /dev, /proc and mount sources: matched, or different on purpose ----------------------
+# Each either matches bwrap or is in `man swaddle`, COMPATIBILITY WITH BWRAP,
+# with its reason; these tests pin down both sides.
+
+# The filesystems swaddle makes show their type as the source in
+# /proc/mounts, as mount(2) makes bwrap's show it (fsopen would say "none").
+test_mount_sources_match_bwrap() {
+  require_reference
+  assert_same_as_bwrap "${MINROOT[@]}" --unshare-pid --unshare-ipc --dev /dev --proc /proc \
+    --tmpfs /tmp --mqueue /dev/mqueue \
+    sh -c 'while read -r src mp type _; do case $mp in /dev|/dev/pts|/dev/mqueue|/proc|/tmp) echo "$src $mp $type" ;; esac; done < /proc/mounts'
+  assert_contains "$OUT" "tmpfs /tmp tmpfs"
+  assert_contains "$OUT" "devpts /dev/pts devpts"
+  assert_contains "$OUT" "proc /proc proc"
+  assert_contains "$OUT" "mqueue /dev/mqueue mqueue"
+}
+
+# --dev's device nodes are not noexec, as with bwrap: mapping /dev/zero
+# with PROT_EXEC is how some programs get executable memory.
+test_dev_nodes_exec_mappable_as_bwrap() {
+  require_reference
+  require_cmd python3
+  local map='import mmap, os; fd = os.open("/dev/zero", os.O_RDWR); mmap.mmap(fd, 4096, mmap.MAP_PRIVATE, mmap.PROT_READ | mmap.PROT_EXEC); print("mapped")'
+  assert_same_as_bwrap "${MINROOT[@]}" --dev /dev python3 -c "$map"
+  assert_eq mapped "$OUT" "PROT_EXEC mapping of /dev/zero (bwrap)"
+  capture_mountinfo "${MINROOT[@]}" --dev /dev --proc /proc --unshare-pid
+  assert_mount /dev/zero +nosuid -noexec
+  assert_mount /dev/null +nosuid -noexec
+}
+
+# Different on purpose (man swaddle): --dev's shm is 1777, as on any host,
+# where bwrap's is 0755.
+test_dev_shm_mode_differs_from_bwrap() {
+  require_reference
+  run sw "${MINROOT[@]}" --dev /dev stat -c %a /dev/shm
+  assert_eq 1777 "$OUT" "mode of /dev/shm under test"
+  run ref_bwrap "${MINROOT[@]}" --dev /dev stat -c %a /dev/shm
+  assert_eq 755 "$OUT" "mode of /dev/shm under bwrap (if this changed, revisit the man page)"
+}
+
+# Different on purpose (man swaddle): without a pid namespace, --proc binds
+# the caller's /proc noexec, like the fresh procfs both make with one;
+# bwrap's bind keeps the host's flags.
+test_proc_without_pid_ns_noexec_differs_from_bwrap() {
+  require_reference
+  local show='while read -r _ _ _ _ mp opts _; do [ "$mp" = /proc ] && echo "$opts"; done < /proc/self/mountinfo'
+  local host_noexec=no
+  [[ ,$(findmnt -no OPTIONS /proc), == *,noexec,* ]] && host_noexec=yes
+  run sw "${MINROOT[@]}" --proc /proc sh -c "$show"
+  assert_contains ",$OUT," ",noexec," "/proc under test without a pid namespace"
+  run ref_bwrap "${MINROOT[@]}" --proc /proc sh -c "$show"
+  [[ $host_noexec == no ]] || skip "the host's /proc is noexec: bwrap's bind keeps that, no difference to show"
+  assert_not_contains ",$OUT," ",noexec," "/proc under bwrap without a pid namespace"
+  # with a pid namespace, both make a fresh, noexec procfs
+  run sw "${MINROOT[@]}" --unshare-pid --proc /proc sh -c "$show"
+  assert_contains ",$OUT," ",noexec," "fresh /proc under test"
+  run ref_bwrap "${MINROOT[@]}" --unshare-pid --proc /proc sh -c "$show"
+  assert_contains ",$OUT," ",noexec," "fresh /proc under bwrap"
+}
+
 # --- known divergences -------------------------------------------------------------------
 
 # bwrap checks for a user namespace, then asserts that none can be made:
