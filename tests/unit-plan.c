@@ -320,6 +320,7 @@ static struct field flags[] = {
   { "--version", offsetof (struct plan, show_version) },
   { "--disable-userns", offsetof (struct plan, disable_userns) },
   { "--assert-userns-disabled", offsetof (struct plan, assert_userns_disabled) },
+  { "--not-a-security-boundary", offsetof (struct plan, not_a_security_boundary) },
 };
 
 /* The descriptors, -1 when not given. */
@@ -478,6 +479,7 @@ static struct row rows[] = {
   { "--chmod", 2, { "0755", "/usr" } },
   { "--perms", 1, { "0700" }, {}, { "--dir", "/private" } },
   { "--size", 1, { "1048576" }, {}, { "--tmpfs", "/small" } },
+  { "--not-a-security-boundary", 0 },
   { "--seccomp", 1, { "5" } },
   { "--add-seccomp-fd", 1, { "5" } },
   { "--cap-add", 1, { "CAP_NET_ADMIN" } },
@@ -488,8 +490,9 @@ static struct row rows[] = {
   { "--as-pid-1", 0, {}, { "--unshare-pid" } },
 };
 
-/* 61 options of bubblewrap 0.8, 6 more of 0.11, and --check, --json, --sys. */
-Test (table, has_every_option) { cr_assert_eq (COUNT (rows), 72); }
+/* 61 options of bubblewrap 0.8, 6 more of 0.11, 1 of 0.12, and --check,
+ * --json, --sys. */
+Test (table, has_every_option) { cr_assert_eq (COUNT (rows), 73); }
 
 /* Append a row's words (what it needs, the option, `n_args` of its
  * arguments, what follows it) to words[*n]. */
@@ -1977,6 +1980,14 @@ T (print_plan, the_sandbox_line)
   /* As root, no user namespace unless asked. */
   text = printed_plan (true);
   cr_assert (strstr (line_of (text, 0), "\"user\": \"shared\""), "%s", text);
+}
+
+T (print_plan, not_a_security_boundary)
+{
+  BUILD_OK ("--not-a-security-boundary", "--bind", "/a", "/b", "true");
+  cr_assert (strstr (line_of (printed_plan (false), 0), "\"not_a_security_boundary\": true"));
+  BUILD_OK ("--bind", "/a", "/b", "true");
+  cr_assert (strstr (line_of (printed_plan (false), 0), "\"not_a_security_boundary\": false"));
 }
 
 T (print_plan, proc_and_sys_follow_the_namespaces)
