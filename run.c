@@ -114,7 +114,7 @@ restrict_privileges (const struct run_setup *setup)
     die_errno ("setting the payload's capabilities: %s", step);
   if (prctl (PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
     die_errno ("prctl(PR_SET_NO_NEW_PRIVS)");
-  if (selinux_set_exec_label (setup->plan->exec_label) < 0)
+  if (selinux_set_exec_label () < 0)
     die_errno ("--exec-label %s: setexeccon", setup->plan->exec_label);
   /* Last: a filter may forbid any of the calls above. */
   if (seccomp_install_all (setup->seccomp, setup->n_seccomp, &failed) < 0)
