@@ -215,10 +215,10 @@ seccomp_install_all (const struct seccomp_program *programs, size_t n, size_t *f
  * checked against the loaded policy before anything is built: later, in
  * the new root, the daemon's socket is out of reach, and a bad label
  * would only show as a failed execve() or mount. */
-static char *exec_context, *file_context;   /* raw, NULL when not asked for or off */
-
 #if HAVE_SELINUX
 #include <selinux/selinux.h>
+
+static char *exec_context, *file_context;   /* raw, NULL when not asked for or off */
 
 static char *
 raw_checked_context (const char *option, const char *label)
@@ -234,21 +234,16 @@ raw_checked_context (const char *option, const char *label)
     }
   return raw;   /* kept until exit: the payload's process uses it */
 }
-#endif
 
 void
 selinux_prepare_labels (const char *exec_label, const char *file_label)
 {
-  if (exec_label == NULL && file_label == NULL)
-    return;
-#if HAVE_SELINUX
-  if (is_selinux_enabled () <= 0)
+  if ((exec_label == NULL && file_label == NULL) || is_selinux_enabled () <= 0)
     return;
   if (exec_label)
     exec_context = raw_checked_context ("--exec-label", exec_label);
   if (file_label)
     file_context = raw_checked_context ("--file-label", file_label);
-#endif
 }
 
 const char *
@@ -260,9 +255,25 @@ selinux_file_context (void)
 int
 selinux_set_exec_label (void)
 {
-#if HAVE_SELINUX
-  if (exec_context != NULL)
-    return setexeccon_raw (exec_context);
-#endif
+  return exec_context != NULL ? setexeccon_raw (exec_context) : 0;
+}
+
+#else /* built without libselinux: labels have no effect */
+
+void
+selinux_prepare_labels (const char *exec_label, const char *file_label)
+{
+}
+
+const char *
+selinux_file_context (void)
+{
+  return NULL;
+}
+
+int
+selinux_set_exec_label (void)
+{
   return 0;
 }
+#endif
