@@ -6,29 +6,14 @@
 # shellcheck source=SCRIPTDIR/../lib.sh
 . "${BASH_SOURCE[0]%/*}/../lib.sh"
 
-THIS_DIR=$(cd "${BASH_SOURCE[0]%/*}" && pwd)
-readonly THIS_DIR
-
 # Under TCG the guest runs about forty sandboxes: this one test may take up
 # to three minutes, whatever the suite's per-test limit.
 ((SW_TEST_TIMEOUT >= 180)) || SW_TEST_TIMEOUT=180
 
-selinux_guest_script() {
-  local dir
-  for dir in ${SWADDLE_SOURCE_DIR:+"$SWADDLE_SOURCE_DIR"} "$THIS_DIR/../.."; do
-    if [[ -x $dir/tests/initramfs/run-selinux-guest && -f $dir/meson.build ]]; then
-      printf '%s\n' "$dir/tests/initramfs/run-selinux-guest"
-      return 0
-    fi
-  done
-  return 1
-}
-
 test_labels_under_selinux_enforcing_in_qemu() {
-  skip_if_bwrap "the test boots a swaddle built from the source tree"
-  [[ $SW_MODE == root ]] || skip "runs once, in root mode (it starts its own root and unprivileged sandboxes inside the VM)"
+  source_tree_test "a static swaddle built with libselinux, booted in a guest with its own root and unprivileged sandboxes"
   local script limit
-  script=$(selinux_guest_script) ||
+  script=$(source_tree_file tests/initramfs/run-selinux-guest) ||
     skip "tests/initramfs/run-selinux-guest not found: set SWADDLE_SOURCE_DIR to the source tree"
   # Leave room within the limit for building swaddle and the initramfs.
   limit=$((SW_TEST_TIMEOUT - 30))
