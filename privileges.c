@@ -11,7 +11,6 @@
 #include <string.h>
 #include <sys/capability.h>
 #include <sys/prctl.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
 /* Capabilities 0 to cap_max_bits () - 1: what the running kernel has, as
