@@ -11,6 +11,8 @@
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
+#include <sys/capability.h>
 
 struct parser;
 struct option_spec;
@@ -361,12 +363,40 @@ apply_lock_file (struct parser *p, const struct option_spec *spec, char **args)
   return 0;
 }
 
+int
+capability_from_name (const char *name)
+{
+  static const char name_chars[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_";
+  if (strcasecmp (name, "ALL") == 0)
+    return CAPABILITY_ALL;
+  size_t len = strlen (name);
+  if (len == 0 || len > 48 || strspn (name, name_chars) != len)
+    return CAPABILITY_UNKNOWN;
+  bool number = strspn (name, "0123456789") == len;
+  if (number && name[0] == '0' && len > 1)
+    return CAPABILITY_UNKNOWN;  /* libcap would read it as octal */
+  char full[64];
+  snprintf (full, sizeof full, "%s%s", number || strncasecmp (name, "cap_", 4) == 0 ? "" : "cap_", name);
+  cap_value_t cap;
+  if (cap_from_name (full, &cap) < 0 || cap < 0 || cap > 63)
+    return CAPABILITY_UNKNOWN;
+  if (number)
+    return cap < cap_max_bits () ? cap : CAPABILITY_UNKNOWN;
+  /* cap_from_name stops at the end of a name it knows ("cap_chown,x" and
+   * "cap_chownx" are cap_chown): the whole word must be that name. */
+  char *canonical = cap_to_name (cap);
+  bool whole = canonical != NULL && strcasecmp (canonical, full) == 0;
+  cap_free (canonical);
+  return whole ? cap : CAPABILITY_UNKNOWN;
+}
+
 static int
 apply_cap (struct parser *p, const struct option_spec *spec, char **args)
 {
   int cap = capability_from_name (args[0]);
-  if (cap == -2)
-    return fail (p, "%s: '%s' is not a capability name (such as CAP_NET_ADMIN, or ALL)", spec->name, args[0]);
+  if (cap == CAPABILITY_UNKNOWN)
+    return fail (p, "%s: '%s' is not a capability (a name such as CAP_NET_ADMIN, ALL, or a number up to %d, this kernel's last)",
+                 spec->name, args[0], (int) cap_max_bits () - 1);
   struct plan *plan = p->plan;
   plan->cap_edits = plan_append (plan->cap_edits, &plan->n_cap_edits, sizeof *plan->cap_edits);
   plan->cap_edits[plan->n_cap_edits - 1] = (struct cap_edit) {

@@ -233,11 +233,13 @@ void plan_format_help (const char *invoked_as, void (*emit) (void *ctx, const ch
 /* Shared by the builder and its callers. */
 int parse_uint_arg (const char *text, unsigned base, uint64_t max, uint64_t *out);
 
-/* A capability by name ("CAP_NET_ADMIN" or "net_admin", any case): its
- * number, or -1 for "ALL"; -2 when unknown.  Pure: a table, no libcap. */
+/* A capability by name ("CAP_NET_ADMIN" or "net_admin", any case) or by
+ * number (one newer than libcap's table, up to what the running kernel
+ * has): its number, or CAPABILITY_ALL for "ALL"; CAPABILITY_UNKNOWN
+ * otherwise.  libcap's tables, and the kernel's last capability that its
+ * constructor read at start: no system call. */
+enum { CAPABILITY_ALL = -1, CAPABILITY_UNKNOWN = -2 };
 int capability_from_name (const char *name);
-const char *capability_name (int cap);
-int capability_last (void);
 
 /* --print-plan: the plan as JSON lines, the sandbox first, then one
  * object per filesystem operation in order.  resolve, when set, gives a

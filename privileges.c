@@ -4,70 +4,74 @@
 #include "utils.h"
 
 #include <fcntl.h>
-#include <linux/capability.h>
 #include <linux/filter.h>
-#include <linux/magic.h>
 #include <linux/seccomp.h>
 #include <linux/securebits.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/capability.h>
 #include <sys/prctl.h>
-#include <sys/statfs.h>
-#include <sys/syscall.h>
 #include <unistd.h>
+
+/* Capabilities 0 to cap_max_bits () - 1: what the running kernel has, as
+ * libcap's constructor found at start (newer than its own table, maybe). */
+static int
+cap_count (void)
+{
+  int n = (int) cap_max_bits ();
+  return n > 64 ? 64 : n;
+}
 
 static uint64_t
 all_caps_mask (void)
 {
-  int last = capability_last ();
-  return last >= 63 ? ~(uint64_t) 0 : ((uint64_t) 1 << (last + 1)) - 1;
-}
-
-/* A process's three capability sets.  The kernel's interface is two
- * system calls and two 32-bit words per set: too little to load libcap
- * for at every start. */
-struct cap_sets
-{
-  uint64_t effective, permitted, inheritable;
-};
-
-static int
-cap_sets_get (struct cap_sets *sets)
-{
-  struct __user_cap_header_struct header = { .version = _LINUX_CAPABILITY_VERSION_3 };
-  struct __user_cap_data_struct data[_LINUX_CAPABILITY_U32S_3] = { 0 };
-  if (syscall (SYS_capget, &header, data) < 0)
-    return -1;
-  sets->effective = data[0].effective | (uint64_t) data[1].effective << 32;
-  sets->permitted = data[0].permitted | (uint64_t) data[1].permitted << 32;
-  sets->inheritable = data[0].inheritable | (uint64_t) data[1].inheritable << 32;
-  return 0;
-}
-
-static int
-cap_sets_set (const struct cap_sets *sets)
-{
-  struct __user_cap_header_struct header = { .version = _LINUX_CAPABILITY_VERSION_3 };
-  struct __user_cap_data_struct data[_LINUX_CAPABILITY_U32S_3] = {
-    { (uint32_t) sets->effective, (uint32_t) sets->permitted, (uint32_t) sets->inheritable },
-    { (uint32_t) (sets->effective >> 32), (uint32_t) (sets->permitted >> 32),
-      (uint32_t) (sets->inheritable >> 32) },
-  };
-  return syscall (SYS_capset, &header, data) < 0 ? -1 : 0;
+  int n = cap_count ();
+  return n >= 64 ? ~(uint64_t) 0 : ((uint64_t) 1 << n) - 1;
 }
 
 uint64_t
 caller_permitted_caps (void)
 {
-  struct cap_sets sets;
-  return cap_sets_get (&sets) < 0 ? 0 : sets.permitted & all_caps_mask ();
+  cap_t caps = cap_get_proc ();
+  if (caps == NULL)
+    return 0;
+  uint64_t permitted = 0;
+  for (int cap = 0; cap < cap_count (); cap++)
+    {
+      cap_flag_value_t value = CAP_CLEAR;
+      if (cap_get_flag (caps, cap, CAP_PERMITTED, &value) == 0 && value == CAP_SET)
+        permitted |= (uint64_t) 1 << cap;
+    }
+  cap_free (caps);
+  return permitted;
+}
+
+/* This process's effective, permitted and inheritable sets all become
+ * keep.  0, or -1 with errno. */
+static int
+set_process_caps (uint64_t keep)
+{
+  cap_t caps = cap_init ();
+  if (caps == NULL)
+    return -1;
+  static const cap_flag_t flags[] = { CAP_EFFECTIVE, CAP_PERMITTED, CAP_INHERITABLE };
+  int rc = 0;
+  for (int cap = 0; cap < cap_count () && rc == 0; cap++)
+    if (keep & ((uint64_t) 1 << cap))
+      for (size_t f = 0; f < N_ELEMENTS (flags) && rc == 0; f++)
+        rc = cap_set_flag (caps, flags[f], 1, &(cap_value_t) { cap }, CAP_SET);
+  if (rc == 0)
+    rc = cap_set_proc (caps);
+  int err = errno;
+  cap_free (caps);
+  errno = err;
+  return rc;
 }
 
 int
 caps_drop_all (void)
 {
-  const struct cap_sets none = { 0 };
-  return cap_sets_set (&none);
+  return set_process_caps (0);
 }
 
 void
@@ -90,23 +94,19 @@ cap_policy_decide (const struct plan *plan, bool caller_is_root, uint64_t caller
   policy->root_may_keep = caller_is_root;
 }
 
-static int
-set_process_caps (uint64_t keep)
-{
-  const struct cap_sets sets = { keep, keep, keep };
-  return cap_sets_set (&sets);
-}
-
 /* execve() as uid 0 grants the bounding set: nothing more to do than to
  * bring the current sets down to it. */
 static int
 keep_root_caps (const char **step)
 {
-  struct cap_sets sets;
-  if (cap_sets_get (&sets) < 0)
-    return fail_with (step, "capget");
-  sets.inheritable = 0;
-  return cap_sets_set (&sets) < 0 ? fail_with (step, "capset") : 0;
+  cap_t caps = cap_get_proc ();
+  if (caps == NULL)
+    return fail_with (step, "cap_get_proc");
+  int rc = cap_clear_flag (caps, CAP_INHERITABLE) < 0 ? -1 : cap_set_proc (caps);
+  int err = errno;
+  cap_free (caps);
+  errno = err;
+  return rc < 0 ? fail_with (step, "cap_set_proc") : 0;
 }
 
 int
@@ -114,32 +114,32 @@ cap_policy_apply (const struct cap_policy *policy, const char **step)
 {
   /* The bounding set first: changing it needs CAP_SETPCAP, which the
    * later steps may take away. */
-  for (int cap = 0; cap <= capability_last (); cap++)
-    if (!(policy->bounding & ((uint64_t) 1 << cap))
-        && prctl (PR_CAPBSET_DROP, cap, 0, 0, 0) < 0 && errno != EINVAL)
-      return fail_with (step, "prctl(PR_CAPBSET_DROP)");
+  for (int cap = 0; cap < cap_count (); cap++)
+    if (!(policy->bounding & ((uint64_t) 1 << cap)) && cap_drop_bound (cap) < 0 && errno != EINVAL)
+      return fail_with (step, "cap_drop_bound");
+  /* One prctl, where libcap's cap_reset_ambient() first reads each
+   * capability's ambient bit: a call per capability at every start. */
   if (prctl (PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0 && errno != EINVAL)
     return fail_with (step, "prctl(PR_CAP_AMBIENT_CLEAR_ALL)");
   if (policy->as_root_would)
     return keep_root_caps (step);
   /* Any other set: uid 0 must not regain everything at execve(), and a
    * non-root uid keeps capabilities only as ambient ones. */
-  if (policy->keep != 0 && prctl (PR_SET_SECUREBITS, SECBIT_NOROOT, 0, 0, 0) < 0)
-    return fail_with (step, "prctl(PR_SET_SECUREBITS)");
+  if (policy->keep != 0 && cap_set_secbits (SECBIT_NOROOT) < 0)
+    return fail_with (step, "cap_set_secbits");
   if (set_process_caps (policy->keep) < 0)
     {
       /* Root asking for more than it has (--cap-add ALL in a container
        * with a reduced set) runs with what it has, as with bwrap. */
       if (errno != EPERM || !policy->root_may_keep)
-        return fail_with (step, "capset");
-      if (prctl (PR_SET_SECUREBITS, 0, 0, 0, 0) < 0)
-        return fail_with (step, "prctl(PR_SET_SECUREBITS)");
+        return fail_with (step, "cap_set_proc");
+      if (cap_set_secbits (0) < 0)
+        return fail_with (step, "cap_set_secbits");
       return keep_root_caps (step);
     }
-  for (int cap = 0; cap <= capability_last (); cap++)
-    if ((policy->keep & ((uint64_t) 1 << cap))
-        && prctl (PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, cap, 0, 0) < 0)
-      return fail_with (step, "prctl(PR_CAP_AMBIENT_RAISE)");
+  for (int cap = 0; cap < cap_count (); cap++)
+    if ((policy->keep & ((uint64_t) 1 << cap)) && cap_set_ambient (cap, CAP_SET) < 0)
+      return fail_with (step, "cap_set_ambient");
   return 0;
 }
 
@@ -209,31 +209,70 @@ seccomp_install_all (const struct seccomp_program *programs, size_t n, size_t *f
   return 0;
 }
 
-/* SELinux through the kernel's own files, as libselinux's raw calls use
- * them: it is on where selinuxfs is mounted, and the label of the next
- * execve() is written to /proc/thread-self/attr/exec.  Labels are taken
- * as given (raw contexts): there is no mcstrans translation.  No library
- * is loaded, so that a static swaddle has labels too. */
-static bool selinux_on;    /* found by selinux_probe() */
+/* SELinux through libselinux.  Labels are translated to raw contexts
+ * (mcstrans, where its daemon runs, as any libselinux program does) and
+ * checked against the loaded policy before anything is built: later, in
+ * the new root, the daemon's socket is out of reach, and a bad label
+ * would only show as a failed execve() or mount. */
+#if HAVE_SELINUX
+#include <selinux/selinux.h>
 
-void
-selinux_probe (void)
+static char *exec_context, *file_context;   /* raw, NULL when not asked for or off */
+
+static char *
+raw_checked_context (const char *option, const char *label)
 {
-  struct statfs fs;
-  selinux_on = HAVE_SELINUX && statfs ("/sys/fs/selinux", &fs) == 0
-               && (uint32_t) fs.f_type == SELINUX_MAGIC;
+  char *raw = NULL;
+  if (selinux_trans_to_raw_context (label, &raw) < 0 || raw == NULL)
+    die_errno ("%s '%s': translating it to a raw SELinux context", option, label);
+  if (security_check_context_raw (raw) < 0)
+    {
+      int err = errno;
+      die ("%s '%s': not a valid SELinux context in the loaded policy (security_check_context: %s)",
+           option, label, strerror (err));
+    }
+  return raw;   /* kept until exit: the payload's process uses it */
 }
 
-bool
-selinux_enabled (void)
+void
+selinux_prepare_labels (const char *exec_label, const char *file_label)
 {
-  return selinux_on;
+  if ((exec_label == NULL && file_label == NULL) || is_selinux_enabled () <= 0)
+    return;
+  if (exec_label)
+    exec_context = raw_checked_context ("--exec-label", exec_label);
+  if (file_label)
+    file_context = raw_checked_context ("--file-label", file_label);
+}
+
+const char *
+selinux_file_context (void)
+{
+  return file_context;
 }
 
 int
-selinux_set_exec_label (const char *label)
+selinux_set_exec_label (void)
 {
-  if (label == NULL || !selinux_on)
-    return 0;
-  return write_file_at (AT_FDCWD, "/proc/thread-self/attr/exec", label);
+  return exec_context != NULL ? setexeccon_raw (exec_context) : 0;
 }
+
+#else /* built without libselinux: labels have no effect */
+
+void
+selinux_prepare_labels (const char *exec_label, const char *file_label)
+{
+}
+
+const char *
+selinux_file_context (void)
+{
+  return NULL;
+}
+
+int
+selinux_set_exec_label (void)
+{
+  return 0;
+}
+#endif

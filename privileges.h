@@ -43,12 +43,15 @@ void seccomp_load_all (const struct plan *plan, struct seccomp_program **program
 /* Install them (no_new_privs must be set).  0, or -1 with errno. */
 int seccomp_install_all (const struct seccomp_program *programs, size_t n, size_t *failed);
 
-/* Find out whether SELinux is on, before the root changes (never, in a
- * build without label support). */
-void selinux_probe (void);
+/* --exec-label, --file-label: where SELinux is on, translate each to a
+ * raw context and check it against the loaded policy; dies with one line
+ * naming the option and the label when the policy does not know it.
+ * Where SELinux is off (or not built in) labels have no effect. */
+void selinux_prepare_labels (const char *exec_label, const char *file_label);
 
-/* Whether SELinux labels mean anything on this host (false until probed). */
-bool selinux_enabled (void);
+/* The raw --file-label context for the filesystems swaddle makes, or NULL. */
+const char *selinux_file_context (void);
 
-/* --exec-label: 0, or -1 with errno; a no-op where SELinux is off. */
-int selinux_set_exec_label (const char *label);
+/* The raw --exec-label context for the next execve(): 0, or -1 with errno;
+ * a no-op without one. */
+int selinux_set_exec_label (void);

@@ -114,8 +114,15 @@ restrict_privileges (const struct run_setup *setup)
     die_errno ("setting the payload's capabilities: %s", step);
   if (prctl (PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
     die_errno ("prctl(PR_SET_NO_NEW_PRIVS)");
-  if (selinux_set_exec_label (setup->plan->exec_label) < 0)
-    die_errno ("--exec-label %s: setexeccon", setup->plan->exec_label);
+  if (selinux_set_exec_label () < 0)
+    {
+      /* libselinux writes /proc/thread-self/attr/exec: the sandbox's own
+       * /proc, as with bwrap. */
+      if (errno == EROFS || errno == ENOENT)
+        die ("--exec-label %s: setexeccon: %s: the sandbox needs a /proc of its own, writable (--proc /proc)",
+             setup->plan->exec_label, strerror (errno));
+      die_errno ("--exec-label %s: setexeccon", setup->plan->exec_label);
+    }
   /* Last: a filter may forbid any of the calls above. */
   if (seccomp_install_all (setup->seccomp, setup->n_seccomp, &failed) < 0)
     die_errno ("%s %d: installing the seccomp program",

@@ -96,7 +96,8 @@ print_version (void)
   if (strcmp (log_program_name (), "bwrap") == 0)
     return;
   mount_api_init ();
-  printf ("selinux: %s\n", HAVE_SELINUX ? "yes (--exec-label, --file-label)" : "no (built with -Dselinux=disabled)");
+  printf ("selinux: %s\n", HAVE_SELINUX ? "yes (libselinux: --exec-label, --file-label)"
+                                         : "no (built without libselinux: --exec-label and --file-label have no effect)");
   printf ("mounts: the new mount API (open_tree, move_mount, mount_setattr, fsopen/fsmount), "
           "and mount(2) where the kernel lacks it; this kernel: %s\n", mount_api_name ());
 }
@@ -224,6 +225,7 @@ static void
 prepare (struct sandbox *sb)
 {
   const struct plan *plan = sb->plan;
+  selinux_prepare_labels (plan->exec_label, plan->file_label);
   keep_control_fds_from_payload (plan);
   seccomp_load_all (plan, &sb->seccomp, &sb->n_seccomp);
   if (plan->disable_userns)
@@ -237,8 +239,6 @@ prepare (struct sandbox *sb)
   if ((plan->info_fd >= 0 || plan->json_status_fd >= 0)
       && (sb->ns_dir = open ("/proc/self/ns", O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0)
     die_errno ("--info-fd/--json-status-fd: open /proc/self/ns");
-  if (plan->exec_label || plan->file_label)
-    selinux_probe ();
   if (plan->pty && socketpair (AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sb->pty_sock) < 0)
     die_errno ("--pty: socketpair");
   mount_api_init ();

@@ -264,10 +264,10 @@ static size_t
 with_file_label (const struct fs_context *ctx, const struct fs_param *params, size_t n_params,
                  struct fs_param *out, size_t size)
 {
-  const char *label = ctx->setup->plan->file_label;
+  const char *label = selinux_file_context ();
   for (size_t i = 0; i < n_params && i < size; i++)
     out[i] = params[i];
-  if (label == NULL || n_params >= size || !selinux_enabled ())
+  if (label == NULL || n_params >= size)
     return n_params;
   out[n_params] = (struct fs_param) { "context", label };
   return n_params + 1;

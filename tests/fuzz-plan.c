@@ -15,7 +15,7 @@
  *
  * Build by hand:
  *   clang -g -O1 -fsanitize=fuzzer,address,undefined -D_GNU_SOURCE -I. \
- *     tests/fuzz-plan.c plan.c options.c cap-names.c utils.c -o /tmp/fuzz-plan
+ *     tests/fuzz-plan.c plan.c options.c utils.c -lcap -o /tmp/fuzz-plan
  * Run:
  *   /tmp/fuzz-plan -max_total_time=600 -timeout=10 tests/fuzz-corpus
  * Seeds: tests/fuzz-corpus/, real command lines in this format. */

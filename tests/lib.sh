@@ -155,6 +155,21 @@ source_tree_test() {
   [[ -z ${ASAN_OPTIONS:-} ]] || skip "runs once, in the main pass ($1 does not use the binary under test)"
 }
 
+# source_tree_file RELPATH: RELPATH's path in the source tree, which is
+# SWADDLE_SOURCE_DIR when set (run-suite stages only lib.sh and the
+# integration files), else the tree this lib.sh is in; status 1 when absent.
+SW_LIB_DIR=$(cd "${BASH_SOURCE[0]%/*}" && pwd)
+source_tree_file() {
+  local dir
+  for dir in ${SWADDLE_SOURCE_DIR:+"$SWADDLE_SOURCE_DIR"} "$SW_LIB_DIR/.."; do
+    if [[ -e $dir/$1 && -f $dir/meson.build ]]; then
+      printf '%s\n' "$(cd "$dir" && pwd)/$1"
+      return 0
+    fi
+  done
+  return 1
+}
+
 require_root() {
   is_root || skip "applies to a root caller only"
 }

@@ -43,10 +43,8 @@ test_version_prints_prog_and_version() {
   assert_eq "this kernel: $interface" "$(sed -n 's/.*; //p' <<< "$OUT")" "the mount interface line's end"
 }
 
-# -Dstatic_pie=true (the default): no dynamic loader, no shared library.
-test_static_pie_build_loads_nothing() {
-  skip_if_bwrap
-  require_cmd readelf
+# Skips unless $SWADDLE was built with -Dstatic_pie=true (the default).
+require_static_pie_build() {
   local options=${SWADDLE%/*}/build-options.json
   [[ -f $options ]] || options=${SWADDLE%/*}/meson-info/intro-buildoptions.json
   [[ -f $options ]] || skip "the build options of $SWADDLE are unknown (not from a meson build directory)"
@@ -54,11 +52,48 @@ test_static_pie_build_loads_nothing() {
   static=$(/usr/bin/python3 -c 'import json, sys
 print(next(o["value"] for o in json.load(open(sys.argv[1])) if o["name"] == "static_pie"))' "$options")
   [[ $static == True ]] || skip "built with -Dstatic_pie=false"
+}
+
+# -Dstatic_pie=true (the default): no dynamic loader, no shared library.
+test_static_pie_build_loads_nothing() {
+  skip_if_bwrap
+  require_cmd readelf
+  require_static_pie_build
   run readelf -lW "$SWADDLE"
   assert_contains "$OUT" "DYN (Position-Independent Executable file)" "the ELF type (a PIE)"
   assert_not_contains "$OUT" "INTERP" "the program headers (a dynamic loader)"
   run readelf -dW "$SWADDLE"
   assert_not_contains "$OUT" "(NEEDED)" "the dynamic section (shared libraries)"
+}
+
+# libcap and libselinux are inside the static binary: their code (by its
+# symbols) and their data (libcap's capability names, libselinux's
+# configuration path), with still no shared library to load.
+test_static_pie_contains_libcap_and_libselinux() {
+  skip_if_bwrap
+  require_cmd readelf
+  require_cmd nm
+  require_static_pie_build
+  run readelf -dW "$SWADDLE"
+  assert_not_contains "$OUT" "(NEEDED)" "the dynamic section (shared libraries)"
+  local symbols strings
+  symbols=$(nm "$SWADDLE" 2> /dev/null)
+  [[ -n $symbols ]] || skip "$SWADDLE is stripped"
+  strings=$(LC_ALL=C tr -c '[:print:]' '\n' < "$SWADDLE")
+  local symbol
+  for symbol in cap_from_name cap_to_name cap_max_bits cap_get_proc cap_set_proc cap_drop_bound; do
+    assert_contains "$symbols"$'\n' " T $symbol"$'\n' "libcap's $symbol in the binary"
+  done
+  assert_contains "$strings" "cap_checkpoint_restore" "libcap's table of capability names"
+  run "$SWADDLE" --version
+  if [[ $(sed -n 2p <<< "$OUT") != "selinux: yes"* ]]; then
+    assert_not_contains "$symbols" "setexeccon" "libselinux's code in a build without SELinux"
+    return 0
+  fi
+  for symbol in is_selinux_enabled setexeccon_raw security_check_context_raw selinux_trans_to_raw_context; do
+    assert_contains "$symbols"$'\n' " T $symbol"$'\n' "libselinux's $symbol in the binary"
+  done
+  assert_contains "$strings" "/etc/selinux/config" "libselinux's configuration path"
 }
 
 test_version_under_the_bwrap_name_is_one_line() {

@@ -410,6 +410,9 @@ test_cap_options_give_the_same_sets_as_bwrap() {
     "--uid 0 --cap-drop ALL --cap-add CAP_SYS_ADMIN"
     "--unshare-user --uid 0 --cap-add ALL"
     "--unshare-user --uid 0"
+    # Numbers, as libcap reads them for both.
+    "--unshare-user --uid 0 --cap-drop ALL --cap-add 12"
+    "--unshare-user --uid 0 --cap-drop 21 --cap-drop 40"
   )
   is_root || cases+=(
     "--cap-add CAP_NET_ADMIN"
