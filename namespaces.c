@@ -49,8 +49,8 @@ ns_decide (const struct plan *plan, const struct host_facts *facts, struct ns_se
   ns->user_ns = (ns->clone_flags & CLONE_NEWUSER) != 0;
   ns->uid_outside = geteuid ();
   ns->gid_outside = getegid ();
-  ns->uid_inside = plan->has_uid ? plan->uid : getuid ();
-  ns->gid_inside = plan->has_gid ? plan->gid : getgid ();
+  ns->uid_inside = plan_sandbox_uid (plan, facts);
+  ns->gid_inside = plan_sandbox_gid (plan, facts);
 }
 
 void

@@ -468,6 +468,61 @@ apply_overlay (struct parser *p, const struct option_spec *spec, char **args)
 
 /* ---- option handlers: id ranges: --map-subids, --uid-map, --gid-map (id-ranges.c) */
 
+/* The kernel takes at most this many lines in a map (since Linux 4.15). */
+#define ID_MAP_MAX_LINES 340
+
+static bool
+ranges_overlap (uint32_t a, uint32_t b, uint32_t count_a, uint32_t count_b)
+{
+  return (uint64_t) a < (uint64_t) b + count_b && (uint64_t) b < (uint64_t) a + count_a;
+}
+
+/* INSIDE:OUTSIDE:COUNT, each end within the 32-bit ids (4294967295 is
+ * never one), and no overlap with an earlier map of the same kind on
+ * either side, which the kernel refuses. */
+static int
+apply_id_map (struct parser *p, const struct option_spec *spec, char **args)
+{
+  struct plan *plan = p->plan;
+  bool uid = spec->data == 'u';
+  struct id_map **maps = uid ? &plan->uid_maps : &plan->gid_maps;
+  size_t *n = uid ? &plan->n_uid_maps : &plan->n_gid_maps;
+  uint64_t v[3];
+  char text[3][16];
+  const char *word = args[0];
+
+  for (int i = 0; i < 3; i++)
+    {
+      size_t len = strcspn (word, ":");
+      if (len >= sizeof text[i] || (i < 2 && word[len] != ':') || (i == 2 && word[len] != '\0'))
+        return fail (p, "%s: '%s' is not INSIDE:OUTSIDE:COUNT (three numbers, such as 1:100000:65535)",
+                     spec->name, args[0]);
+      memcpy (text[i], word, len);
+      text[i][len] = '\0';
+      if (parse_uint_arg (text[i], 10, UINT32_MAX - 1, &v[i]) < 0)
+        return fail (p, "%s: '%s' is not INSIDE:OUTSIDE:COUNT (three numbers, such as 1:100000:65535)",
+                     spec->name, args[0]);
+      word += len + 1;
+    }
+  if (v[2] == 0)
+    return fail (p, "%s %s: the COUNT is 0; a map covers at least one id", spec->name, args[0]);
+  if (v[0] + v[2] > UINT32_MAX || v[1] + v[2] > UINT32_MAX)
+    return fail (p, "%s %s: the range goes past id 4294967294, the last one", spec->name, args[0]);
+  if (*n == ID_MAP_MAX_LINES)
+    return fail (p, "%s %s: more than %d maps, the kernel's limit", spec->name, args[0], ID_MAP_MAX_LINES);
+  for (size_t i = 0; i < *n; i++)
+    {
+      const struct id_map *o = &(*maps)[i];
+      if (ranges_overlap (o->inside, (uint32_t) v[0], o->count, (uint32_t) v[2]))
+        return fail (p, "%s %s: its ids inside overlap those of %s %s", spec->name, args[0], spec->name, o->text);
+      if (ranges_overlap (o->outside, (uint32_t) v[1], o->count, (uint32_t) v[2]))
+        return fail (p, "%s %s: its ids outside overlap those of %s %s", spec->name, args[0], spec->name, o->text);
+    }
+  *maps = plan_append (*maps, n, sizeof **maps);
+  (*maps)[*n - 1] = (struct id_map) { (uint32_t) v[0], (uint32_t) v[1], (uint32_t) v[2], args[0] };
+  return 0;
+}
+
 /* ---- the table ------------------------------------------------------------ */
 
 
@@ -569,6 +624,10 @@ static const struct option_spec options[] = {
   /* policy by name: seccomp rules, Landlock (seccomp-rules.c, landlock.c) */
 
   /* id ranges: --map-subids, --uid-map, --gid-map (id-ranges.c) */
+  GROUP ("Id ranges"),
+  { "--map-subids", 0, "", "Map the rest of ids 0-65535 to your ranges in /etc/subuid and /etc/subgid (needs newuidmap, newgidmap)", apply_flag, 0, FIELD (map_subids) },
+  { "--uid-map", 1, "INSIDE:OUTSIDE:COUNT", "Map uids INSIDE.. to OUTSIDE.. (repeatable; yours, or from /etc/subuid)", apply_id_map, 0, 'u' },
+  { "--gid-map", 1, "INSIDE:OUTSIDE:COUNT", "Map gids INSIDE.. to OUTSIDE.. (repeatable; yours, or from /etc/subgid)", apply_id_map, 0, 'g' },
 };
 
 static const struct option_spec *

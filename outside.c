@@ -13,6 +13,13 @@
 #include <unistd.h>
 
 
+/* From swaddle to the helper. */
+struct outside_command
+{
+  char what;        /* 'g': the namespaces exist, pid is the sandbox; 'r', 's': run or skip a gated item */
+  pid_t pid;
+};
+
 struct outside_record
 {
   int status;
@@ -24,7 +31,14 @@ outside_add (struct outside *o, outside_work work, void *ctx, bool lasting)
 {
   if (o->n_items == OUTSIDE_MAX_WORK)
     die ("internal error: more than %d work items for the outside helper", OUTSIDE_MAX_WORK);
-  o->items[o->n_items++] = (struct outside_item) { work, ctx, lasting };
+  o->items[o->n_items++] = (struct outside_item) { work, ctx, lasting, false };
+}
+
+void
+outside_add_gated (struct outside *o, outside_work work, void *ctx)
+{
+  outside_add (o, work, ctx, false);
+  o->items[o->n_items - 1].gated = true;
 }
 
 bool
@@ -73,27 +87,56 @@ keep_only (int a, int b)
   close_fds_between (next, ~0U);
 }
 
-static _Noreturn void
-helper_main (struct outside *o, int go, int report, pid_t sandbox)
+/* What the helper has been told so far. */
+struct helper_state
 {
-  sigset_t none;
-  char byte;
+  int go;
+  pid_t sandbox;        /* 0 until the go */
+  size_t n_released;    /* gated items released so far, */
+  bool run[OUTSIDE_MAX_WORK];   /* and whether each is to run */
+};
+
+/* Read one command; false when swaddle ended or gave up. */
+static bool
+helper_read_command (struct helper_state *h)
+{
+  struct outside_command c;
   ssize_t n;
+  do
+    n = read (h->go, &c, sizeof c);
+  while (n < 0 && errno == EINTR);
+  if (n != (ssize_t) sizeof c)
+    return false;
+  if (c.what == 'g')
+    h->sandbox = c.pid;
+  else if (h->n_released < OUTSIDE_MAX_WORK)
+    h->run[h->n_released++] = c.what == 'r';
+  return true;
+}
+
+static _Noreturn void
+helper_main (struct outside *o, int go, int report, pid_t parent)
+{
+  struct helper_state h = { .go = go };
+  size_t n_gated = 0;
+  sigset_t none;
 
   sigemptyset (&none);
   sigprocmask (SIG_SETMASK, &none, NULL);
-  if (prctl (PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0 || getppid () != sandbox)
+  if (prctl (PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0 || getppid () != parent)
     _exit (1);
   keep_only (go, report);
-  do
-    n = read (go, &byte, 1);
-  while (n < 0 && errno == EINTR);
-  if (n != 1)
-    _exit (0);   /* swaddle gave up before creating the namespaces */
   for (size_t i = 0; i < o->n_items; i++)
     {
       struct outside_record record = { 0 };
-      record.status = o->items[i].work (o->items[i].ctx, sandbox, record.message, sizeof record.message);
+      bool gated = o->items[i].gated;
+      /* swaddle gave up before creating the namespaces, or ended. */
+      while (h.sandbox == 0 || (gated && h.n_released <= n_gated))
+        if (!helper_read_command (&h))
+          _exit (0);
+      if (!gated || h.run[n_gated])
+        record.status = o->items[i].work (o->items[i].ctx, h.sandbox, record.message, sizeof record.message);
+      n_gated += gated;
       if (write_all (report, &record, sizeof record) < 0 || record.status < 0)
         _exit (1);
     }
@@ -144,10 +187,26 @@ outside_start (struct outside *o)
   return 0;
 }
 
-int
-outside_go (struct outside *o)
+static int
+send_command (struct outside *o, char what, pid_t pid)
 {
-  return write_all (o->go_fd, "g", 1);
+  struct outside_command c;
+  memset (&c, 0, sizeof c);   /* no stray bytes in the padding */
+  c.what = what;
+  c.pid = pid;
+  return write_all (o->go_fd, &c, sizeof c);
+}
+
+int
+outside_go (struct outside *o, pid_t sandbox)
+{
+  return send_command (o, 'g', sandbox);
+}
+
+int
+outside_release (struct outside *o, bool run)
+{
+  return send_command (o, run ? 'r' : 's', 0);
 }
 
 static int

@@ -6,8 +6,11 @@
  * namespace; pasta and slirp4netns join the sandbox's network namespace
  * while keeping the host's.  Once swaddle has unshared, no process of its
  * own is outside any more, so before it does, it forks this helper.  The
- * helper waits until told that the namespaces exist, then does its work
- * items in order on swaddle's pid, reporting each one's result.
+ * helper waits until told that the namespaces exist and which process is
+ * the sandbox's, then does its work items in order on that pid,
+ * reporting each one's result.  Commands reach it in any order (the
+ * watcher outside sends the go, the sandbox inside releases gated items):
+ * each item waits for what it needs.
  *
  * Lifetime: the helper dies with the process that started it
  * (PR_SET_PDEATHSIG), whether that process ends normally, is killed with
@@ -20,8 +23,8 @@
 #include <stddef.h>
 #include <sys/types.h>
 
-/* A work item: runs in the helper, outside; sandbox is swaddle's pid (in
- * the caller's pid namespace).  0, or -1 with a one-line message (the
+/* A work item: runs in the helper, outside; sandbox is the sandbox's pid
+ * (in the caller's pid namespace).  0, or -1 with a one-line message (the
  * option, the call, the cause) in message. */
 typedef int (*outside_work) (void *ctx, pid_t sandbox, char *message, size_t size);
 
@@ -32,6 +35,7 @@ struct outside_item
   outside_work work;
   void *ctx;
   bool lasting;     /* it leaves a process running: the helper stays */
+  bool gated;       /* done only once outside_release() says so */
 };
 
 struct outside
@@ -48,13 +52,25 @@ struct outside
 
 /* Add a work item (before outside_start). */
 void outside_add (struct outside *o, outside_work work, void *ctx, bool lasting);
+/* Add a work item the helper does only when outside_release() tells it to
+ * (or skips when told so): for work that depends on what the sandbox
+ * learns after the namespaces exist, such as id maps that a
+ * --userns-block-fd caller may have written itself. */
+void outside_add_gated (struct outside *o, outside_work work, void *ctx);
 bool outside_has_work (const struct outside *o);
 
 /* Fork the helper, before the namespaces are created.  0, or -1 with errno. */
 int outside_start (struct outside *o);
 
-/* Tell the helper that the namespaces exist.  0, or -1 with errno. */
-int outside_go (struct outside *o);
+/* Tell the helper that the namespaces exist, and the sandbox's process
+ * its work applies to (a pid in the caller's pid namespace): the one
+ * that waits for the results, and so stays dumpable while the helper
+ * works on it.  0, or -1 with errno. */
+int outside_go (struct outside *o, pid_t sandbox);
+
+/* Let the next gated work item go (run), or have it skipped: it then
+ * reports success without doing anything.  0, or -1 with errno. */
+int outside_release (struct outside *o, bool run);
 
 /* Wait for the next work item's result: 0, or -1 with its message (or,
  * when the helper died without a word, a message saying so).  After the

@@ -118,6 +118,8 @@ plan_free (struct plan *plan)
   /* policy */
 
   /* idmap */
+  free (plan->uid_maps);
+  free (plan->gid_maps);
 
   memset (plan, 0, sizeof *plan);
 }
@@ -205,6 +207,42 @@ plan_wants_user_ns (const struct plan *plan, const struct host_facts *facts)
   return !facts->is_root || plan->ns[NS_USER] != NS_WANT_NO;
 }
 
+bool
+plan_maps_id_ranges (const struct plan *plan)
+{
+  return plan->map_subids || plan->n_uid_maps > 0 || plan->n_gid_maps > 0;
+}
+
+bool
+id_maps_find_inside (const struct id_map *maps, size_t n, uint32_t outside, uint32_t *inside)
+{
+  for (size_t i = 0; i < n; i++)
+    if (outside >= maps[i].outside && outside - maps[i].outside < maps[i].count)
+      {
+        *inside = maps[i].inside + (outside - maps[i].outside);
+        return true;
+      }
+  return false;
+}
+
+uint32_t
+plan_sandbox_uid (const struct plan *plan, const struct host_facts *facts)
+{
+  uint32_t inside;
+  if (id_maps_find_inside (plan->uid_maps, plan->n_uid_maps, facts->uid, &inside))
+    return inside;
+  return plan->has_uid ? plan->uid : facts->uid;
+}
+
+uint32_t
+plan_sandbox_gid (const struct plan *plan, const struct host_facts *facts)
+{
+  uint32_t inside;
+  if (id_maps_find_inside (plan->gid_maps, plan->n_gid_maps, facts->gid, &inside))
+    return inside;
+  return plan->has_gid ? plan->gid : facts->gid;
+}
+
 static int
 invalid (struct plan_error *error, const char *fmt, ...) __attribute__((format (printf, 2, 3)));
 
@@ -216,6 +254,49 @@ invalid (struct plan_error *error, const char *fmt, ...)
   plan_error_setv (error, PLAN_ERROR_INVALID, fmt, ap);
   va_end (ap);
   return -1;
+}
+
+/* With --uid-map, the sandbox runs as what the maps make of the caller:
+ * its ids must be in them, and --uid, if given, must agree. */
+static int
+validate_explicit_map (const struct id_map *maps, size_t n, const char *option, const char *id_option,
+                       bool has_id, uint32_t id, uint32_t caller, struct plan_error *error)
+{
+  uint32_t inside;
+  if (n == 0)
+    return 0;
+  if (!id_maps_find_inside (maps, n, caller, &inside))
+    return invalid (error, "%s %s: no map includes your own id %u, which the sandbox runs as; add %s INSIDE:%u:1",
+                    option, maps[0].text, (unsigned) caller, option, (unsigned) caller);
+  if (has_id && id != inside)
+    return invalid (error, "%s %u: %s %s puts your id %u at %u inside, which is the id the sandbox runs as",
+                    id_option, (unsigned) id, option, maps[0].text, (unsigned) caller, (unsigned) inside);
+  return 0;
+}
+
+static int
+validate_id_ranges (const struct plan *plan, const struct host_facts *facts, struct plan_error *error)
+{
+  char option[64];
+  if (plan->map_subids)
+    snprintf (option, sizeof option, "--map-subids");
+  else
+    snprintf (option, sizeof option, "%s %s", plan->n_uid_maps ? "--uid-map" : "--gid-map",
+              plan->n_uid_maps ? plan->uid_maps[0].text : plan->gid_maps[0].text);
+  if (plan->map_subids && (plan->n_uid_maps > 0 || plan->n_gid_maps > 0))
+    return invalid (error, "--map-subids cannot be combined with --uid-map or --gid-map: it lays out the whole map itself");
+  if (plan->userns_fd >= 0)
+    return invalid (error, "%s cannot be combined with --userns: the maps of a joined user namespace are already written",
+                    option);
+  if (!plan_wants_user_ns (plan, facts))
+    return invalid (error, "%s requires --unshare-user: as root, swaddle creates a user namespace only when asked", option);
+  if (plan->disable_userns)
+    return invalid (error, "%s cannot be combined with --disable-userns: its nested namespace could map only one id", option);
+  if (validate_explicit_map (plan->uid_maps, plan->n_uid_maps, "--uid-map", "--uid", plan->has_uid, plan->uid,
+                             facts->uid, error) < 0)
+    return -1;
+  return validate_explicit_map (plan->gid_maps, plan->n_gid_maps, "--gid-map", "--gid", plan->has_gid, plan->gid,
+                                facts->gid, error);
 }
 
 int
@@ -267,6 +348,8 @@ plan_validate (struct plan *plan, const struct host_facts *facts, struct plan_er
   /* policy */
 
   /* idmap */
+  if (plan_maps_id_ranges (plan) && validate_id_ranges (plan, facts, error) < 0)
+    return -1;
 
   return 0;
 }

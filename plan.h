@@ -110,6 +110,14 @@ enum ns_want
   NS_WANT_YES,
 };
 
+/* --uid-map, --gid-map INSIDE:OUTSIDE:COUNT: ids inside..inside+count-1
+ * are outside..outside+count-1 in the caller's user namespace. */
+struct id_map
+{
+  uint32_t inside, outside, count;
+  const char *text;     /* as given, for messages */
+};
+
 struct plan
 {
   const char *invoked_as;     /* argv[0] */
@@ -169,6 +177,11 @@ struct plan
   /* ---- policy by name: seccomp rules, Landlock (seccomp-rules.c, landlock.c) */
 
   /* ---- id ranges: --map-subids, --uid-map, --gid-map (id-ranges.c) */
+  bool map_subids;            /* --map-subids: the rest of 0..65535 from /etc/subuid, /etc/subgid */
+  struct id_map *uid_maps;    /* --uid-map, in order */
+  size_t n_uid_maps;
+  struct id_map *gid_maps;    /* --gid-map, in order */
+  size_t n_gid_maps;
 
   char **command;             /* NULL-terminated; NULL when none */
 
@@ -226,6 +239,14 @@ size_t plan_command_length (const struct plan *plan);
 
 /* The plan's decisions, derived once. */
 bool plan_wants_user_ns (const struct plan *plan, const struct host_facts *facts);
+/* Whether the sandbox maps ranges of ids (--map-subids, --uid-map, --gid-map). */
+bool plan_maps_id_ranges (const struct plan *plan);
+/* The sandbox's own uid and gid: where --uid-map/--gid-map put the
+ * caller's, else --uid/--gid, else the caller's. */
+uint32_t plan_sandbox_uid (const struct plan *plan, const struct host_facts *facts);
+uint32_t plan_sandbox_gid (const struct plan *plan, const struct host_facts *facts);
+/* The id inside that maps maps outside id to; false when none does. */
+bool id_maps_find_inside (const struct id_map *maps, size_t n, uint32_t outside, uint32_t *inside);
 
 /* Help text for --help. */
 void plan_format_help (const char *invoked_as, void (*emit) (void *ctx, const char *line), void *ctx);

@@ -18,6 +18,7 @@
 #include "bind-mount.h"
 #include "check.h"
 #include "diagnose.h"
+#include "id-ranges.h"
 #include "install-check.h"
 #include "namespaces.h"
 #include "network.h"
@@ -62,6 +63,7 @@ struct sandbox
   struct pty_pair pty;    /* --pty: the sandbox's terminal, while it is built */
   int pty_sock[2];        /* --pty: the master goes out through [1] to [0] */
   struct outside outside; /* work done from the caller's namespaces (id maps, network) */
+  struct id_ranges id_ranges;   /* --map-subids, --uid-map, --gid-map: written from outside */
 };
 
 /* ---- the command line ---------------------------------------------------- */
@@ -225,6 +227,7 @@ static void
 prepare (struct sandbox *sb)
 {
   const struct plan *plan = sb->plan;
+  id_ranges_prepare (plan, &sb->facts, &sb->id_ranges, &sb->outside);
   selinux_prepare_labels (plan->exec_label, plan->file_label);
   keep_control_fds_from_payload (plan);
   seccomp_load_all (plan, &sb->seccomp, &sb->n_seccomp);
@@ -296,7 +299,8 @@ enter_namespaces (struct sandbox *sb)
     die_errno ("fork (the helper process outside the sandbox)");
   if (ns_create (&sb->ns, &call) < 0)
     die_creating_namespaces (sb, call);
-  if (outside_has_work (&sb->outside) && outside_go (&sb->outside) < 0)
+  /* With a watcher outside, its child is the sandbox: the watcher says so. */
+  if (outside_has_work (&sb->outside) && !sb->watch_outside && outside_go (&sb->outside, getpid ()) < 0)
     die_errno ("the helper process outside the sandbox: write");
 }
 
@@ -412,7 +416,7 @@ leave_to_outside_watcher (struct sandbox *sb)
 /* ---- inside ------------------------------------------------------------- */
 
 static void
-write_id_maps (const struct sandbox *sb)
+write_id_maps (struct sandbox *sb)
 {
   const struct plan *plan = sb->plan;
   const char *call = NULL;
@@ -428,9 +432,10 @@ write_id_maps (const struct sandbox *sb)
   if (!sb->ns.user_ns)
     return;
   proc = open ("/proc", O_PATH | O_DIRECTORY | O_CLOEXEC);
-  if (plan->userns_block_fd >= 0 && ns_id_maps_written (proc))
-    return;
-  if (ns_write_id_maps (&sb->ns, proc, &call) < 0)
+  bool written = plan->userns_block_fd >= 0 && ns_id_maps_written (proc);
+  if (plan_maps_id_ranges (plan))
+    id_ranges_await (&sb->outside, !written);
+  else if (!written && ns_write_id_maps (&sb->ns, proc, &call) < 0)
     die_creating_namespaces (sb, call);
 }
 
@@ -576,6 +581,11 @@ run_sandbox (struct sandbox *sb)
       pid_t child = fork_or_die ("the sandbox");
       if (child > 0)
         {
+          if (outside_has_work (&sb->outside) && outside_go (&sb->outside, child) < 0)
+            {
+              kill (child, SIGKILL);
+              die_errno ("the helper process outside the sandbox: write");
+            }
           report_started (sb, child);
           close_fd_ptr (&sb->pty_sock[1]);
           outside_close (&sb->outside);
