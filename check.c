@@ -11,6 +11,7 @@
 #include "check.h"
 #include "bind-mount.h"
 #include "diagnose.h"
+#include "id-ranges.h"
 #include "utils.h"
 
 #include <fcntl.h>
@@ -597,6 +598,8 @@ print_json (FILE *out, const struct host *h, const struct diag_facts *f, uid_t u
     }
   fputs ("\n  },\n  \"uid-gid-map\": ", out);
   json_result (out, &sh->r[P_UIDMAP]);
+  fputs (",\n  \"id-ranges\": ", out);
+  id_ranges_check_json (out, getuid ());
   fputs (",\n  \"mounts\": {", out);
   for (int p = P_MOUNT_NS; p < P_COUNT; p++)
     {
@@ -720,6 +723,9 @@ print_table (FILE *out, const struct host *h, const struct diag_facts *f, uid_t 
          h->cgroup[0] ? h->cgroup : "?", yes_no_unknown (h->cgroup_delegated));
   else
     row (out, "cgroup v2", "not mounted");
+
+  fputs ("\nid ranges (--map-subids, --uid-map, --gid-map) of the caller\n", out);
+  id_ranges_check_table (out, getuid ());
 
   fputc ('\n', out);
   if (failed == NULL)

@@ -175,6 +175,17 @@ print_capabilities (struct printer *p, const struct plan *plan)
 }
 
 static void
+print_id_maps (struct printer *p, const char *key, const struct id_map *maps, size_t n)
+{
+  member (p, key);
+  fputc ('[', p->out);
+  for (size_t i = 0; i < n; i++)
+    fprintf (p->out, "%s{\"inside\": %u, \"outside\": %u, \"count\": %u}", i ? ", " : "",
+             (unsigned) maps[i].inside, (unsigned) maps[i].outside, (unsigned) maps[i].count);
+  fputc (']', p->out);
+}
+
+static void
 print_sandbox (struct printer *p, const struct plan *plan, const struct host_facts *facts)
 {
   begin_object (p);
@@ -226,6 +237,9 @@ print_sandbox (struct printer *p, const struct plan *plan, const struct host_fac
   /* policy */
 
   /* idmap */
+  bool_member (p, "map_subids", plan->map_subids);
+  print_id_maps (p, "uid_maps", plan->uid_maps, plan->n_uid_maps);
+  print_id_maps (p, "gid_maps", plan->gid_maps, plan->n_gid_maps);
 
   string_array (p, "command", (const char *const *) plan->command, plan_command_length (plan));
   fputc ('}', p->out);
