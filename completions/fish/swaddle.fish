@@ -19,6 +19,8 @@ function __swaddle_args
             echo num
         case --argv0 --hostname --exec-label --file-label
             echo text
+        case --uid-map --gid-map
+            echo text
         case --chdir --overlay-src --tmp-overlay --ro-overlay --proc --dev \
             --tmpfs --sys --mqueue --dir
             echo dir
@@ -205,5 +207,9 @@ __swaddle_option as-pid-1 'Run the command as pid 1, without a reaper'
 # limits
 # policy
 # idmap
+# Id ranges
+__swaddle_option map-subids 'Map the rest of ids 0-65535 to your ranges in /etc/subuid and /etc/subgid'
+__swaddle_option uid-map 'Map uids INSIDE:OUTSIDE:COUNT'
+__swaddle_option gid-map 'Map gids INSIDE:OUTSIDE:COUNT'
 
 functions -e __swaddle_option
