@@ -190,6 +190,63 @@ test_init_runs_ctrlaltdel_on_sigint_and_keeps_running() {
   shutdown_with TERM "${REBOOT_STATUSES[@]}"
 }
 
+# --- services as their own users (id ranges) ------------------------------------------
+
+# first_subid_range FILE: "START COUNT" of the caller's first entry in FILE.
+first_subid_range() {
+  local name
+  name=$(getent passwd "$SW_UID" | cut -d: -f1)
+  awk -F: -v n="$name" -v u="$SW_UID" '($1 == n || $1 == u) && NF == 3 { print $2, $3; exit }' "$1" 2> /dev/null
+}
+
+# id_range_args: in ID_RANGE_ARGS, what maps ids 0..65535 for a rootfs whose
+# root is the caller: root writes any map; anyone else needs a range of
+# 65536 ids in /etc/subuid and /etc/subgid, starting at the same id
+# (48-id-ranges.sh tests those as uid 65534 in root mode).  Inside, id K
+# is ID_BASE + K on the host.
+id_range_args() {
+  if is_root; then
+    ID_BASE=1700000000
+    ID_RANGE_ARGS=(--unshare-user --uid-map 0:0:1 --uid-map "1:$((ID_BASE + 1)):65535"
+      --gid-map 0:0:1 --gid-map "1:$((ID_BASE + 1)):65535")
+    return
+  fi
+  require_cmd newuidmap newgidmap
+  local start count gstart gcount
+  read -r start count <<< "$(first_subid_range /etc/subuid)"
+  read -r gstart gcount <<< "$(first_subid_range /etc/subgid)"
+  [[ -n $start && ${count:-0} -ge 65536 && ${gcount:-0} -ge 65536 && $gstart == "$start" ]] ||
+    skip "uid $SW_UID has no range of 65536 ids, the same in /etc/subuid and /etc/subgid"
+  ID_BASE=$start
+  ID_RANGE_ARGS=(--map-subids)
+}
+
+# A second service, run by su as the rootfs's user svc (uid and gid 1000):
+# it runs as that user, inside and, as the caller's id 1000, on the host.
+test_init_runs_a_service_as_a_user_of_the_rootfs() {
+  make_rootfs
+  id_range_args
+  echo 'svc:x:1000:1000:service:/:/bin/sh' >> rootfs/etc/passwd
+  echo 'svc:x:1000:' >> rootfs/etc/group
+  echo '::respawn:/bin/su -s /bin/sh -c /etc/user-service.sh svc' >> rootfs/etc/inittab
+  printf '%s\n' '#!/bin/sh' \
+    'echo "$(id -un) $(id -u) $(id -g) $(id -G)" >> /results/user-service' \
+    'exec sleep 201' > rootfs/etc/user-service.sh
+  chmod 755 rootfs/etc/user-service.sh
+  install -m 666 /dev/null results/user-service
+  boot_init "${ID_RANGE_ARGS[@]}" --uid 0 --gid 0 --cap-add ALL
+  wait_for test -s results/user-service ||
+    fail "the user's service did not start" "$(show_block "init's output" "$(cat init.log)")"
+  assert_eq "svc 1000 1000 1000" "$(head -n 1 results/user-service)" "the user service's ids inside"
+  local pid host_uid=
+  for pid in $(pidns_members "$SERVICE_PIDNS"); do
+    [[ $(tr '\0' ' ' < "/proc/$pid/cmdline" 2> /dev/null) == "sleep 201 " ]] || continue
+    host_uid=$(awk '/^Uid:/ { print $2 }' "/proc/$pid/status")
+  done
+  assert_eq "$((ID_BASE + 1000))" "$host_uid" "the user service's uid on the host"
+  shutdown_with TERM "${REBOOT_STATUSES[@]}"
+}
+
 # SIGKILL to the launcher with --die-with-parent: the whole sandbox goes too
 # (without it, as in bwrap, the sandbox outlives its launcher).
 test_init_sandbox_dies_with_the_launcher() {
