@@ -6,6 +6,7 @@
 #include <inttypes.h>
 #include <stdint.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <sys/wait.h>
@@ -299,6 +300,16 @@ helper_cannot_work (const char *path)
   return NULL;
 }
 
+/* Under no_new_privs (set by a seccomp sandbox around swaddle, systemd's
+ * NoNewPrivileges=, setpriv --no-new-privs ...) executing a setuid
+ * program gives no privilege. */
+static bool
+no_new_privs (void)
+{
+  int r = prctl (PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0);
+  return r == 1;
+}
+
 static void
 find_helper_or_die (const char *option, const struct id_kind *kind, struct id_ranges_side *side)
 {
@@ -309,6 +320,9 @@ find_helper_or_die (const char *option, const struct id_kind *kind, struct id_ra
   if (why)
     die ("%s: %s %s, so it cannot write the %ss of the maps: as root, run chmod u+s %s (or reinstall the package uidmap)",
          option, side->helper, why, kind->name, side->helper);
+  if (no_new_privs ())
+    die ("%s: swaddle runs with no_new_privs (set by whatever started it: a seccomp sandbox, systemd's NoNewPrivileges=, setpriv --no-new-privs), under which the setuid %s gains no privilege: start swaddle without it",
+         option, kind->helper);
 }
 
 /* ---- writing the maps, from outside --------------------------------------- */
@@ -494,8 +508,8 @@ check_side (const struct id_kind *kind, const struct caller *c, struct check_sid
       out->helper[0] = '\0';
       out->problem = "not installed (Debian package uidmap)";
     }
-  else
-    out->problem = helper_cannot_work (out->helper);
+  else if ((out->problem = helper_cannot_work (out->helper)) == NULL && no_new_privs ())
+    out->problem = "cannot raise its privileges: this process runs with no_new_privs";
 }
 
 static void

@@ -225,22 +225,26 @@ id_maps_find_inside (const struct id_map *maps, size_t n, uint32_t outside, uint
   return false;
 }
 
+/* Where the maps put the caller's id; else the one asked for, or the caller's. */
+static uint32_t
+sandbox_id (const struct id_map *maps, size_t n, uint32_t caller, bool has_id, uint32_t id)
+{
+  uint32_t inside;
+  if (id_maps_find_inside (maps, n, caller, &inside))
+    return inside;
+  return has_id ? id : caller;
+}
+
 uint32_t
 plan_sandbox_uid (const struct plan *plan, const struct host_facts *facts)
 {
-  uint32_t inside;
-  if (id_maps_find_inside (plan->uid_maps, plan->n_uid_maps, facts->uid, &inside))
-    return inside;
-  return plan->has_uid ? plan->uid : facts->uid;
+  return sandbox_id (plan->uid_maps, plan->n_uid_maps, facts->uid, plan->has_uid, plan->uid);
 }
 
 uint32_t
 plan_sandbox_gid (const struct plan *plan, const struct host_facts *facts)
 {
-  uint32_t inside;
-  if (id_maps_find_inside (plan->gid_maps, plan->n_gid_maps, facts->gid, &inside))
-    return inside;
-  return plan->has_gid ? plan->gid : facts->gid;
+  return sandbox_id (plan->gid_maps, plan->n_gid_maps, facts->gid, plan->has_gid, plan->gid);
 }
 
 static int

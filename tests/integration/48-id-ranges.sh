@@ -92,6 +92,7 @@ each_caller() {
     chmod 1777 "$SW_TEST_DIR"
   fi
   for id in "${callers[@]}"; do
+    helpers_work_for "$id" || continue
     read -r UID_BASE ucount <<< "$(first_range /etc/subuid "$id")"
     read -r GID_BASE gcount <<< "$(first_range /etc/subgid "$id")"
     [[ -n $UID_BASE && -n $GID_BASE && $ucount -ge 65536 && $gcount -ge 65536 ]] || continue
@@ -117,6 +118,14 @@ expect_status() {
 
 expect_failure() {
   [[ $STATUS != 0 ]] || fail "the command succeeded but should have failed"
+}
+
+# helpers_work_for ID: newuidmap can work for caller ID: root needs it not;
+# in the fallback modes the sys-deny wrapper sets no_new_privs, under which
+# a setuid program gains nothing (test_no_new_privs_is_refused checks the
+# message).
+helpers_work_for() {
+  [[ $1 == 0 ]] || ! is_fallback
 }
 
 require_uidmap() {
@@ -170,6 +179,7 @@ test_uid_map_and_gid_map_are_written_as_given() {
 # No ranges needed: the caller's own ids, through newuidmap and newgidmap.
 test_own_ids_alone_need_no_ranges() {
   require_uidmap
+  helpers_work_for "$SW_UID" || skip "no_new_privs (the sys-deny wrapper's) keeps newuidmap from working"
   run sw "${ROOT[@]}" --unshare-user --uid-map "7:$SW_UID:1" --gid-map "8:$SW_GID:1" \
     sh -c 'cat /proc/self/uid_map /proc/self/gid_map; echo ids $(id -u) $(id -g)'
   expect_status 0
@@ -384,6 +394,13 @@ test_newuidmap_without_setuid_bit_is_refused() {
   assert_one_line_error "--uid-map 0:$CALLER_ID:1: $PWD/bin/newuidmap is neither setuid root nor has file capabilities, so it cannot write the uids of the maps: as root, run chmod u\\+s $PWD/bin/newuidmap"
 }
 
+test_no_new_privs_is_refused() {
+  require_uidmap
+  unprivileged_caller
+  run "${CALLER[@]}" setpriv --no-new-privs "${SW_CMD[@]}" "${ROOT[@]}" --uid-map "0:$CALLER_ID:1" touch "$MARKER"
+  assert_one_line_error "--uid-map 0:$CALLER_ID:1: swaddle runs with no_new_privs \\(.*\\), under which the setuid newuidmap gains no privilege: start swaddle without it"
+}
+
 # --- bad values --------------------------------------------------------------------------------
 
 test_bad_values_name_the_option_and_the_value() {
@@ -440,13 +457,19 @@ test_check_shows_the_callers_ranges_and_the_helpers() {
     chown "$NOBODY_ID" "$SW_TEST_DIR"
     run setpriv --reuid "$NOBODY_ID" --regid "$NOBODY_ID" --clear-groups "${SW_CMD[@]}" --check
     assert_match "$OUT" "/etc/subuid \\([a-z]+\\) +$NOBODY_BASE-$((NOBODY_BASE + 65535)) \\(65536 ids\\)"
-    assert_match "$OUT" "newuidmap +/[^ ]*/newuidmap, can write maps"
+    is_fallback || assert_match "$OUT" "newuidmap +/[^ ]*/newuidmap, can write maps"
+    run setpriv --reuid "$NOBODY_ID" --regid "$NOBODY_ID" --clear-groups --no-new-privs "${SW_CMD[@]}" --check
+    assert_match "$OUT" "newuidmap +/[^ ]*/newuidmap cannot raise its privileges: this process runs with no_new_privs"
     run sw --check --json
     assert_match "$OUT" "\"subuid\": \\{ \"ranges\": \"$ROOT_BASE-$((ROOT_BASE + 65535))\", \"ids\": 65536"
   else
     run sw --check
     assert_match "$OUT" "/etc/subuid \\([a-z]+\\) +(no range: --map-subids cannot work|[0-9]+-[0-9]+ \\([0-9]+ ids)"
-    assert_match "$OUT" "newuidmap +/[^ ]*/newuidmap, can write maps"
+    if is_fallback; then
+      assert_match "$OUT" "newuidmap +/[^ ]*/newuidmap cannot raise its privileges: this process runs with no_new_privs"
+    else
+      assert_match "$OUT" "newuidmap +/[^ ]*/newuidmap, can write maps"
+    fi
   fi
 }
 
