@@ -6,6 +6,7 @@
 #include <inttypes.h>
 #include <stdint.h>
 #include <string.h>
+#include <sched.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
@@ -59,9 +60,10 @@ user_name (uid_t uid, char *name, size_t size)
     return;
   while (getline (&line, &cap, f) > 0)
     {
-      char *user = strtok (line, ":");
-      char *uid_field = user ? strtok (NULL, ":") : NULL;
-      uid_field = uid_field ? strtok (NULL, ":") : NULL;
+      /* NAME:PASSWORD:UID:... (fields may be empty) */
+      char *rest = line;
+      char *user = strsep (&rest, ":");
+      char *uid_field = rest ? (strsep (&rest, ":"), strsep (&rest, ":")) : NULL;
       uint64_t v;
       if (uid_field && parse_uint_arg (uid_field, 10, UINT32_MAX, &v) == 0 && v == uid)
         {
@@ -415,8 +417,8 @@ run_helper (const struct id_ranges *r, const struct id_ranges_side *side, pid_t 
     return 0;
   char text[320];
   describe_helper_failure (output ? output : "", status, text, sizeof text);
-  snprintf (message, size, "%s: %s could not write the %ss of the maps: %s", r->option, side->helper,
-            side == &r->uid ? "uid" : "gid", text);
+  snprintf (message, size, "%s%s%s could not write the %ss of the maps: %s", r->option, r->option[0] ? ": " : "",
+            side->helper, side == &r->uid ? "uid" : "gid", text);
   return -1;
 }
 
@@ -492,7 +494,58 @@ struct check_side
   uint64_t total;
   char helper[4096];          /* its path, or "" when not found */
   const char *problem;        /* why it cannot work; NULL when it can */
+  char trial[512];            /* what trying it said */
 };
+
+/* Try the helper for real: map the caller's own id in a user namespace
+ * made for the purpose.  NULL when that worked, else why not (in buf). */
+static const char *
+try_helper (const struct id_kind *kind, const char *path, uint32_t own, char *buf, size_t size)
+{
+  static struct id_ranges trial;
+  int ready[2], done[2];
+  char c = 0;
+  if (pipe2 (ready, O_CLOEXEC) < 0)
+    return "could not be tried: pipe2 failed";
+  if (pipe2 (done, O_CLOEXEC) < 0)
+    {
+      close (ready[0]);
+      close (ready[1]);
+      return "could not be tried: pipe2 failed";
+    }
+  pid_t child = fork ();
+  if (child == 0)
+    {
+      c = unshare (CLONE_NEWUSER) == 0 ? 'y' : 'n';
+      (void) write_all (ready[1], &c, 1);
+      close (done[1]);
+      /* Until the trial is over. */
+      while (read (done[0], &c, 1) < 0 && errno == EINTR)
+        ;
+      _exit (0);
+    }
+  close (ready[1]);
+  close (done[0]);
+  const char *result = "could not be tried: fork failed";
+  if (child > 0 && read (ready[0], &c, 1) == 1 && c == 'y')
+    {
+      struct id_ranges_side *side = kind == &uid_kind ? &trial.uid : &trial.gid;
+      trial.option[0] = '\0';
+      snprintf (side->helper, sizeof side->helper, "%s", path);
+      side->map_file = kind->map_file;
+      side->n = 0;
+      add_line (side, own, own, 1);
+      result = run_helper (&trial, side, child, buf, size) < 0 ? buf : NULL;
+    }
+  else if (child > 0)
+    result = "could not be tried: no user namespace could be created (see above)";
+  close (ready[0]);
+  close (done[1]);
+  if (child > 0)
+    while (waitpid (child, NULL, 0) < 0 && errno == EINTR)
+      ;
+  return result;
+}
 
 static void
 check_side (const struct id_kind *kind, const struct caller *c, struct check_side *out)
@@ -510,6 +563,9 @@ check_side (const struct id_kind *kind, const struct caller *c, struct check_sid
     }
   else if ((out->problem = helper_cannot_work (out->helper)) == NULL && no_new_privs ())
     out->problem = "cannot raise its privileges: this process runs with no_new_privs";
+  else if (out->problem == NULL && !c->root)
+    out->problem = try_helper (kind, out->helper, kind == &uid_kind ? c->uid : getgid (), out->trial,
+                               sizeof out->trial);
 }
 
 static void
@@ -542,11 +598,14 @@ id_ranges_check_table (FILE *out, uid_t uid)
     {
       if (c.root)
         fprintf (out, "  %-46s not needed: root writes the maps itself\n", kinds[i]->helper);
+      else if (sides[i].problem == sides[i].trial)
+        fprintf (out, "  %-46s tried, and %s\n", kinds[i]->helper, sides[i].problem);
       else if (sides[i].problem)
         fprintf (out, "  %-46s %s%s%s\n", kinds[i]->helper, sides[i].helper, sides[i].helper[0] ? " " : "",
                  sides[i].problem);
       else
-        fprintf (out, "  %-46s %s, can write maps\n", kinds[i]->helper, sides[i].helper);
+        fprintf (out, "  %-46s %s, works (it mapped your own %s in a new user namespace)\n", kinds[i]->helper,
+                 sides[i].helper, kinds[i]->name);
     }
 }
 

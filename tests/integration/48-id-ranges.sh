@@ -82,7 +82,7 @@ as_caller() {
 # of the caller's first ranges, and UNSHARE (--unshare-user for root,
 # whose sandboxes have no user namespace unless asked).
 each_caller() {
-  local check=$1 id ran=0 urange grange
+  local check=$1 id ran=0 ucount gcount
   local callers=("$SW_UID")
   if is_root; then
     with_test_ranges
@@ -241,7 +241,8 @@ test_setpriv_to_another_user_inside_works_and_cannot_write_the_callers_files() {
 # --- with the other ways a sandbox starts ---------------------------------------------------
 
 check_with_process_options() {
-  local id=$1 expected="0 $id 1"$'\n'"1 $((UID_BASE + 1)) 65535"
+  local id=$1 expected
+  expected="0 $id 1"$'\n'"1 $((UID_BASE + 1)) 65535"
   local base=("${UNSHARE[@]}" "${ROOT[@]}" --proc /proc --dev /dev --uid 0 --gid 0 --map-subids)
   in_sandbox "$id" "${base[@]}" --unshare-pid --as-pid-1 sh -c 'echo pid $$ .; cat /proc/self/uid_map'
   expect_status 0
@@ -401,6 +402,20 @@ test_no_new_privs_is_refused() {
   assert_one_line_error "--uid-map 0:$CALLER_ID:1: swaddle runs with no_new_privs \\(.*\\), under which the setuid newuidmap gains no privilege: start swaddle without it"
 }
 
+# newuidmap refuses a caller whose gid is not its primary group: its own
+# message comes back in swaddle's one line; --check tries it and says so.
+test_helper_refusal_comes_back_in_one_line() {
+  require_root
+  require_uidmap
+  is_fallback && skip "no_new_privs (the sys-deny wrapper's) stops newuidmap earlier"
+  chown "$NOBODY_ID:100" "$SW_TEST_DIR"
+  local as_other_gid=(setpriv --reuid "$NOBODY_ID" --regid 100 --clear-groups)
+  run "${as_other_gid[@]}" "${SW_CMD[@]}" "${ROOT[@]}" --uid-map "0:$NOBODY_ID:1" --gid-map 0:100:1 touch "$MARKER"
+  assert_one_line_error "^[^:]+: --uid-map 0:$NOBODY_ID:1: /[^ ]*/newuidmap could not write the uids of the maps: newuidmap: .*owned by a different user"
+  run "${as_other_gid[@]}" "${SW_CMD[@]}" --check
+  assert_match "$OUT" "newuidmap +tried, and /[^ ]*/newuidmap could not write the uids of the maps: newuidmap: .*owned by a different user"
+}
+
 # --- bad values --------------------------------------------------------------------------------
 
 test_bad_values_name_the_option_and_the_value() {
@@ -457,7 +472,7 @@ test_check_shows_the_callers_ranges_and_the_helpers() {
     chown "$NOBODY_ID" "$SW_TEST_DIR"
     run setpriv --reuid "$NOBODY_ID" --regid "$NOBODY_ID" --clear-groups "${SW_CMD[@]}" --check
     assert_match "$OUT" "/etc/subuid \\([a-z]+\\) +$NOBODY_BASE-$((NOBODY_BASE + 65535)) \\(65536 ids\\)"
-    is_fallback || assert_match "$OUT" "newuidmap +/[^ ]*/newuidmap, can write maps"
+    is_fallback || assert_match "$OUT" "newuidmap +/[^ ]*/newuidmap, works \\(it mapped your own uid in a new user namespace\\)"
     run setpriv --reuid "$NOBODY_ID" --regid "$NOBODY_ID" --clear-groups --no-new-privs "${SW_CMD[@]}" --check
     assert_match "$OUT" "newuidmap +/[^ ]*/newuidmap cannot raise its privileges: this process runs with no_new_privs"
     run sw --check --json
@@ -468,7 +483,7 @@ test_check_shows_the_callers_ranges_and_the_helpers() {
     if is_fallback; then
       assert_match "$OUT" "newuidmap +/[^ ]*/newuidmap cannot raise its privileges: this process runs with no_new_privs"
     else
-      assert_match "$OUT" "newuidmap +/[^ ]*/newuidmap, can write maps"
+      assert_match "$OUT" "newuidmap +/[^ ]*/newuidmap, works \\(it mapped your own uid in a new user namespace\\)"
     fi
   fi
 }
