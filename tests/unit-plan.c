@@ -489,11 +489,15 @@ static struct row rows[] = {
   { "--pty", 0 },
   { "--die-with-parent", 0 },
   { "--as-pid-1", 0, {}, { "--unshare-pid" } },
+  /* idmap */
+  { "--map-subids", 0, {}, { "--unshare-user" } },
+  { "--uid-map", 1, { "0:0:1" }, { "--unshare-user" } },
+  { "--gid-map", 1, { "0:0:1" }, { "--unshare-user" } },
 };
 
-/* 61 options of bubblewrap 0.8, 6 more of 0.11, 1 of 0.12, and --check,
- * --json, --sys. */
-Test (table, has_every_option) { cr_assert_eq (COUNT (rows), 73); }
+/* 61 options of bubblewrap 0.8, 6 more of 0.11, 1 of 0.12, --check,
+ * --json, --sys, and the 3 of id ranges. */
+Test (table, has_every_option) { cr_assert_eq (COUNT (rows), 76); }
 
 /* Append a row's words (what it needs, the option, `n_args` of its
  * arguments, what follows it) to words[*n]. */
@@ -581,7 +585,9 @@ PARAM_TEST (table, missing_arguments, rows, struct row, r)
 T (table, all_rows_together)
 {
   /* Not the rows that stop reading, skip validation or contradict others. */
-  static const char skip[] = " --help --version --check --json --userns --userns2 --add-seccomp-fd --assert-userns-disabled ";
+  static const char skip[] = " --help --version --check --json --userns --userns2 --add-seccomp-fd --assert-userns-disabled "
+                             /* id ranges: not with --disable-userns, nor --map-subids with the maps */
+                             " --map-subids --uid-map --gid-map ";
   const char *words[256] = { 0 };
   size_t n = 0;
   char name[64];
@@ -2029,4 +2035,137 @@ PARAM_TEST (print_plan, path_normalize, normalize_cases, struct normalize_case, 
 {
   char *got = keep (path_normalize (c->path));
   cr_assert_str_eq (got, c->expected, "path_normalize (\"%s\")", c->path);
+}
+
+/* ---- id ranges: --map-subids, --uid-map, --gid-map ------------------------ */
+
+T (id_ranges, maps_are_kept_in_order)
+{
+  BUILD_OK ("--uid-map", "0:1000:1", "--uid-map", "1:100000:65535", "--gid-map", "5:6:7", "true");
+  cr_assert_eq (plan.n_uid_maps, 2);
+  cr_assert_eq (plan.n_gid_maps, 1);
+  cr_assert_eq (plan.uid_maps[1].inside, 1);
+  cr_assert_eq (plan.uid_maps[1].outside, 100000);
+  cr_assert_eq (plan.uid_maps[1].count, 65535);
+  expect_str ("text", plan.uid_maps[1].text, "1:100000:65535");
+  cr_assert_eq (plan.gid_maps[0].inside, 5);
+  cr_assert_eq (plan.gid_maps[0].outside, 6);
+  cr_assert_eq (plan.gid_maps[0].count, 7);
+  cr_assert (!plan.map_subids);
+  BUILD_OK ("--uid-map", "4294967293:4294967293:1", "true");
+}
+
+struct bad_map
+{
+  const char *value, *message;
+};
+
+static struct bad_map bad_maps[] = {
+  { "", "is not INSIDE:OUTSIDE:COUNT" }, { "1", "is not INSIDE:OUTSIDE:COUNT" },
+  { "1:2", "is not INSIDE:OUTSIDE:COUNT" }, { "1:2:3:4", "is not INSIDE:OUTSIDE:COUNT" },
+  { "1::3", "is not INSIDE:OUTSIDE:COUNT" }, { ":1:2", "is not INSIDE:OUTSIDE:COUNT" },
+  { "1:2:", "is not INSIDE:OUTSIDE:COUNT" }, { "a:2:3", "is not INSIDE:OUTSIDE:COUNT" },
+  { "-1:2:3", "is not INSIDE:OUTSIDE:COUNT" }, { "+1:2:3", "is not INSIDE:OUTSIDE:COUNT" },
+  { " 1:2:3", "is not INSIDE:OUTSIDE:COUNT" }, { "1:2:3 ", "is not INSIDE:OUTSIDE:COUNT" },
+  { "4294967295:0:1", "is not INSIDE:OUTSIDE:COUNT" }, { "00000000000000000001:2:3", "is not INSIDE:OUTSIDE:COUNT" },
+  { "0:0:0", "the COUNT is 0" }, { "4294967290:0:6", "goes past id 4294967294" },
+  { "0:4294967294:2", "goes past id 4294967294" },
+};
+
+PARAM_TEST (id_ranges, bad_values, bad_maps, struct bad_map, b)
+{
+  static const char *const options[] = { "--uid-map", "--gid-map" };
+  for (size_t i = 0; i < COUNT (options); i++)
+    {
+      BUILD_INVALID (options[i], b->value, "true");
+      expect_message_names (options[i], b->value);
+      expect_message_has (b->message);
+    }
+}
+
+T (id_ranges, overlaps_are_refused_on_either_side)
+{
+  BUILD_INVALID ("--uid-map", "0:1000:10", "--uid-map", "9:2000:1", "true");
+  expect_message ("--uid-map 9:2000:1: its ids inside overlap those of --uid-map 0:1000:10");
+  BUILD_INVALID ("--gid-map", "0:1000:10", "--gid-map", "20:1009:5", "true");
+  expect_message ("--gid-map 20:1009:5: its ids outside overlap those of --gid-map 0:1000:10");
+  /* uid and gid maps are separate; adjacent ranges do not overlap. */
+  BUILD_OK ("--uid-map", "0:1000:10", "--gid-map", "0:1000:10", "--uid-map", "10:1010:5", "true");
+}
+
+T (id_ranges, at_most_340_maps)
+{
+  const char *words[2 * 341 + 2] = { 0 };
+  size_t n = 0;
+  for (unsigned i = 0; i < 341; i++)
+    {
+      words[n++] = "--uid-map";
+      words[n++] = keep (xasprintf ("%u:%u:1", i, 100000 + i));
+    }
+  words[n++] = "true";
+  cr_assert_eq (build_words (words), -1);
+  expect_message_has ("more than 340 maps");
+  words[2 * 340] = "true";
+  words[2 * 340 + 1] = NULL;
+  cr_assert_eq (build_words (words), 0, "%s", error.message);
+}
+
+static int
+validate_as (uid_t uid, bool is_root)
+{
+  struct host_facts facts = { .is_root = is_root, .uid = uid, .gid = uid };
+  return plan_validate (&plan, &facts, &error);
+}
+
+T (id_ranges, validation)
+{
+  BUILD_OK ("--map-subids", "true");
+  cr_assert_eq (validate_as (1000, false), 0, "%s", error.message);
+  cr_assert_eq (validate_as (0, true), -1);
+  expect_message_has ("--map-subids requires --unshare-user");
+  BUILD_OK ("--unshare-user", "--map-subids", "true");
+  cr_assert_eq (validate_as (0, true), 0, "%s", error.message);
+  BUILD_OK ("--map-subids", "--uid-map", "0:1000:1", "true");
+  cr_assert_eq (validate_as (1000, false), -1);
+  expect_message_has ("cannot be combined with --uid-map");
+  BUILD_OK ("--userns", "5", "--gid-map", "0:1000:1", "true");
+  cr_assert_eq (validate_as (1000, false), -1);
+  expect_message ("--gid-map 0:1000:1 cannot be combined with --userns: the maps of a joined user namespace are already written");
+  BUILD_OK ("--map-subids", "--disable-userns", "true");
+  cr_assert_eq (validate_as (1000, false), -1);
+  expect_message_has ("cannot be combined with --disable-userns");
+  /* The caller's own id must be mapped, and --uid agree with where. */
+  BUILD_OK ("--uid-map", "0:100000:10", "true");
+  cr_assert_eq (validate_as (1000, false), -1);
+  expect_message ("--uid-map 0:100000:10: no map includes your own id 1000, which the sandbox runs as; add --uid-map INSIDE:1000:1");
+  BUILD_OK ("--uid-map", "0:100000:10", "--uid-map", "10:1000:1", "--uid", "10", "true");
+  cr_assert_eq (validate_as (1000, false), 0, "%s", error.message);
+  BUILD_OK ("--gid-map", "3:1000:1", "--gid", "4", "true");
+  cr_assert_eq (validate_as (1000, false), -1);
+  expect_message ("--gid 4: --gid-map 3:1000:1 puts your id 1000 at 3 inside, which is the id the sandbox runs as");
+}
+
+T (id_ranges, the_sandbox_ids)
+{
+  struct host_facts facts = { .uid = 1000, .gid = 1001 };
+  BUILD_OK ("--uid-map", "0:100000:10", "--uid-map", "10:1000:1", "--gid-map", "7:1001:1", "true");
+  cr_assert_eq (plan_sandbox_uid (&plan, &facts), 10);
+  cr_assert_eq (plan_sandbox_gid (&plan, &facts), 7);
+  BUILD_OK ("--uid", "0", "--map-subids", "true");
+  cr_assert_eq (plan_sandbox_uid (&plan, &facts), 0);
+  cr_assert_eq (plan_sandbox_gid (&plan, &facts), 1001);
+  cr_assert (plan_maps_id_ranges (&plan));
+  BUILD_OK ("true");
+  cr_assert (!plan_maps_id_ranges (&plan));
+}
+
+T (print_plan, id_maps)
+{
+  BUILD_OK ("--uid-map", "0:1000:1", "--uid-map", "1:100000:65535", "true");
+  char *text = printed_plan (false);
+  cr_assert (strstr (line_of (text, 0), "\"map_subids\": false, \"uid_maps\": [{\"inside\": 0, \"outside\": 1000, \"count\": 1}, "
+                                        "{\"inside\": 1, \"outside\": 100000, \"count\": 65535}], \"gid_maps\": []"), "%s", text);
+  BUILD_OK ("--map-subids", "true");
+  text = printed_plan (false);
+  cr_assert (strstr (line_of (text, 0), "\"map_subids\": true"), "%s", text);
 }
