@@ -425,9 +425,17 @@ class Bench:
         labels.append(("floor-unshare", "unshare -r true"))
         cmds.append(["/usr/bin/true"])
         labels.append(("floor-true", "true"))
+        # swaddle alone (bwrap has no id ranges): the minimal case with its
+        # maps written from outside by newuidmap and newgidmap (the caller's
+        # own ids: no /etc/subuid entry needed), i.e. the cost of the helper
+        # process and of the two setuid programs.
+        uid, gid = (UNPRIV_ID, UNPRIV_ID) if self.as_root else (os.getuid(), os.getgid())
+        cmds.append([self.swaddle, "--ro-bind", "/", "/", "--uid-map", f"{uid}:{uid}:1",
+                     "--gid-map", f"{gid}:{gid}:1", "true"])
+        labels.append(("id-maps", "swaddle"))
         # Units: each swaddle/bwrap pair stays adjacent (order flipping every
         # round); the units are shuffled per round with a fixed seed.
-        units = [[0, 1], [2, 3], [4, 5], [6, 7], [8], [9]]
+        units = [[0, 1], [2, 3], [4, 5], [6, 7], [8], [9], [10]]
         rng = random.Random(4)
         warmup_rounds = 1 if self.quick else 2
         sched = []
@@ -451,6 +459,8 @@ class Bench:
                                         "tools": {"floor": per[8]}})
         self.results["startup"].append({"case": "floor-true", "desc": "true",
                                         "tools": {"floor": per[9]}})
+        self.results["startup"].append({"case": "id-maps", "desc": "minimal, with --uid-map/--gid-map via newuidmap",
+                                        "argv": cmds[10][1:], "tools": {"swaddle": per[10]}})
         self.startup_cmds = (cases, cmds, fp_fds)
 
     # ---- memory --------------------------------------------------------------
@@ -598,7 +608,7 @@ class Bench:
         cpu = lambda t: (f"{t['user_s_median'] * 1e3:.1f}+{t['sys_s_median'] * 1e3:.1f}"
                          if t.get("user_s_median") is not None else "-")
         for e in R["startup"]:
-            if e["case"].startswith("floor"):
+            if e["case"].startswith("floor") or e["case"] == "id-maps":
                 continue
             s, b = self.med(e, "swaddle"), self.med(e, "bwrap")
             ratio = f"{s / b:7.3f}" if s and b else "      -"
@@ -614,6 +624,12 @@ class Bench:
                 p(f"{name:<29} {t['median_s'] * 1e3:9.3f} {'':>30}{cpu(t):>16}")
             else:
                 p(f"{name:<29} FAILED")
+        idm = next(e for e in R["startup"] if e["case"] == "id-maps")["tools"]["swaddle"]
+        if idm["median_s"]:
+            p(f"{'swaddle minimal, id maps':<29} {idm['median_s'] * 1e3:9.3f} {'':>30}{cpu(idm):>16}"
+              "  (newuidmap/newgidmap from outside; bwrap has none)")
+        else:
+            p(f"{'swaddle minimal, id maps':<29} FAILED")
         p("  (ms; ratio = swaddle/bwrap; sw-unshare = swaddle minus `unshare -r true`; cpu = median"
           " user+system CPU ms of the whole process tree)")
         p("")
