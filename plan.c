@@ -296,6 +296,11 @@ validate_id_ranges (const struct plan *plan, const struct host_facts *facts, str
     return invalid (error, "%s requires --unshare-user: as root, swaddle creates a user namespace only when asked", option);
   if (plan->disable_userns)
     return invalid (error, "%s cannot be combined with --disable-userns: its nested namespace could map only one id", option);
+  /* The helper outside names the sandbox by its pid in the caller's pid
+   * namespace, which a process that joined another one does not know. */
+  if (plan->pidns_fd >= 0)
+    return invalid (error, "%s cannot be combined with --pidns: the maps are written from outside, by the sandbox's pid in your pid namespace",
+                    option);
   if (validate_explicit_map (plan->uid_maps, plan->n_uid_maps, "--uid-map", "--uid", plan->has_uid, plan->uid,
                              facts->uid, error) < 0)
     return -1;

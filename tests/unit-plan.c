@@ -2134,6 +2134,9 @@ T (id_ranges, validation)
   BUILD_OK ("--map-subids", "--disable-userns", "true");
   cr_assert_eq (validate_as (1000, false), -1);
   expect_message_has ("cannot be combined with --disable-userns");
+  BUILD_OK ("--uid-map", "0:1000:1", "--pidns", "5", "true");
+  cr_assert_eq (validate_as (1000, false), -1);
+  expect_message_has ("--uid-map 0:1000:1 cannot be combined with --pidns");
   /* The caller's own id must be mapped, and --uid agree with where. */
   BUILD_OK ("--uid-map", "0:100000:10", "true");
   cr_assert_eq (validate_as (1000, false), -1);
