@@ -292,7 +292,8 @@ handle_signals (struct relay *r)
     {
       if (info.ssi_signo == SIGCHLD)
         {
-          if (!r->child_ended && reap (r->child, false, &r->child_status))
+          /* Any child: the other one is the helper outside (outside.h). */
+          if (!r->child_ended && reap (r->child, true, &r->child_status))
             r->child_ended = true;
           continue;
         }

@@ -367,8 +367,10 @@ watch (struct sandbox *sb, pid_t child, bool outermost)
 {
   const struct plan *plan = sb->plan;
   become_watcher (sb, sb->own_pid_ns && !outermost);
+  /* Pid 1 reaps the orphans of its namespace; the outermost watcher the
+   * helper outside (outside.h), which it started and no one else waits for. */
   int code = plan->pty && outermost ? pty_relay (child, steal_fd (&sb->pty_sock[0]))
-                                    : monitor_child (child, sb->own_pid_ns && !outermost);
+                                    : monitor_child (child, sb->own_pid_ns || outermost);
   if (outermost && plan->json_status_fd >= 0 && exec_report_payload_ran (&sb->exec_report))
     (void) status_write_exit_code (plan->json_status_fd, code);
   return code;

@@ -77,6 +77,16 @@ as_caller() {
   fi
 }
 
+# as_caller_exec ID CMD...: the same, replacing this shell.
+as_caller_exec() {
+  local id=$1
+  shift
+  if [[ $id == "$SW_UID" ]]; then
+    exec "$@"
+  fi
+  exec setpriv --reuid "$id" --regid "$id" --clear-groups "$@"
+}
+
 # each_caller CHECK: run CHECK ID for every caller that has ranges here;
 # skip when none has.  CHECK runs with UID_BASE and GID_BASE, the starts
 # of the caller's first ranges, and UNSHARE (--unshare-user for root,
@@ -262,6 +272,32 @@ check_with_process_options() {
 test_ranges_with_pid_namespace_as_pid_1_pty_and_info_fd() {
   require_uidmap
   each_caller check_with_process_options
+}
+
+# The helper outside and newuidmap are gone once the maps are written: the
+# launcher's only child is the sandbox (no zombie either), with and without
+# a pid namespace and --pty.
+check_nothing_left_behind() {
+  local id=$1 extra launcher children
+  for extra in --unshare-pid --pty; do
+    rm -f "ready$id"
+    # exec: $! is the launcher itself (setpriv execs it too).
+    (as_caller_exec "$id" "${SW_CMD[@]}" "${UNSHARE[@]}" "${ROOT[@]}" "${HERE[@]}" --dev /dev --map-subids $extra \
+      sh -c 'touch "$1"; exec sleep 60' sh "$PWD/ready$id" < /dev/null > /dev/null 2>&1) &
+    launcher=$!
+    SW_BG_PIDS+=("$launcher")
+    wait_for test -e "ready$id" || fail "the sandbox ($extra, caller $id) did not start"
+    children=$(ps -o stat=,comm= --ppid "$launcher")
+    assert_line_count 1 "$children" "children of the launcher ($extra, caller $id)"
+    assert_not_contains "$children" "Z" "children of the launcher ($extra, caller $id)"
+    kill -KILL "$launcher"
+    wait "$launcher" 2> /dev/null || true
+  done
+}
+
+test_nothing_is_left_behind_once_the_maps_are_written() {
+  require_uidmap
+  each_caller check_nothing_left_behind
 }
 
 # info_child_pid FILE: the child pid --info-fd wrote to FILE, in CHILD_PID.
