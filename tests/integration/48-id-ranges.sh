@@ -363,7 +363,9 @@ assert_one_line_error() {
 new_user() {
   save_id_files
   useradd -M -K SUB_UID_COUNT=0 -K SUB_GID_COUNT=0 -s /bin/sh "$1" || skip "useradd failed"
-  trap 'userdel "$1" 2> /dev/null; restore_id_files; sw_teardown_test' EXIT
+  # The name now: the trap runs where $1 is no longer this function's.
+  # shellcheck disable=SC2064
+  trap "userdel '$1' 2> /dev/null; restore_id_files; sw_teardown_test" EXIT
   chown "$1" "$SW_TEST_DIR"
 }
 
