@@ -583,6 +583,8 @@ apply_landlock_scope (struct parser *p, const struct option_spec *spec, char **a
 static int
 apply_landlock_path (struct parser *p, const struct option_spec *spec, char **args)
 {
+  if (require_path (p, spec->name, "path", args[0]) < 0)
+    return -1;
   if (args[0][0] != '/')
     return fail (p, "%s: '%s' is not an absolute path (a path inside the sandbox)", spec->name, args[0]);
   struct plan *plan = p->plan;
