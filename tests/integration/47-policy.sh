@@ -76,6 +76,7 @@ readonly STARTUP_CALLS=execve,brk,arch_prctl,mmap,munmap,mprotect,access,openat,
 
 test_allow_list_runs_a_program_using_only_listed_calls() {
   require_x86_64
+  ! is_sanitized || skip "raw-syscall is built with ASan here, whose runtime makes calls the list does not allow"
   assert_success sw --ro-bind / / --seccomp-allow "$STARTUP_CALLS" --seccomp-allow getppid "$RAW" x86_64 getppid
   assert_match "$OUT" '^ok [0-9]+$' "getppid, listed"
   assert_success sw --ro-bind / / --seccomp-allow "$STARTUP_CALLS" "$RAW" x86_64 getppid
@@ -171,6 +172,12 @@ open(sys.argv[1], "wb").write(b"".join(struct.pack("<HBBI", *i) for i in prog))
 PY
   printf 'app:x:4242:4242::/home/app:/bin/sh\n' > passwd
   printf 'app:x:4242:\n' > group
+  # The raw calls: not with a helper built with ASan, whose runtime needs
+  # the /proc this runtime does not have.
+  local raw='/helpers/raw-syscall x86_64 umask 022; /helpers/raw-syscall x86_64 bpf 0 0 0' raw_out=$'\nok 18\nerrno EPERM'
+  if is_sanitized; then
+    raw=: raw_out=
+  fi
   run sw --ro-bind /usr /usr --symlink usr/lib /lib --symlink usr/lib64 /lib64 \
     --symlink usr/bin /bin --symlink usr/sbin /sbin --dir /tmp \
     --file 10 /etc/passwd --bind-data 11 /etc/group --seccomp 12 \
@@ -178,17 +185,14 @@ PY
     -- sh -c 'echo "pid=$$"; cat /etc/passwd /etc/group
               touch /tmp/file && echo touch-works
               mkdir /tmp/dir || echo mkdir-denied
-              /helpers/raw-syscall x86_64 umask 022
-              /helpers/raw-syscall x86_64 bpf 0 0 0' \
+              '"$raw" \
     10< passwd 11< group 12< filter.bpf 13> info.json
   assert_eq 0 "$STATUS" "exit status"
   assert_eq "pid=2
 app:x:4242:4242::/home/app:/bin/sh
 app:x:4242:
 touch-works
-mkdir-denied
-ok 18
-errno EPERM" "$OUT" "what the payload saw"
+mkdir-denied$raw_out" "$OUT" "what the payload saw"
   assert_match "$(<info.json)" '"child-pid": [1-9][0-9]*' "--info-fd"
 }
 
