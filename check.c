@@ -18,6 +18,8 @@
 #include <grp.h>
 #include <stdarg.h>
 #include <sched.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -375,7 +377,33 @@ struct host
   char cgroup2_mount[256];
   char cgroup[256];
   int cgroup_delegated;   /* 1, 0, -1 unknown */
+  int seccomp_install;    /* 0: a filter can be installed; else the errno */
 };
+
+/* Whether a seccomp filter (--seccomp, --seccomp-deny, ...) can be
+ * installed here: a child sets no_new_privs and installs one that allows
+ * everything.  0, or the errno that refused it. */
+static int
+probe_seccomp_install (void)
+{
+  fflush (NULL);
+  pid_t pid = fork ();
+  if (pid < 0)
+    return errno;
+  if (pid == 0)
+    {
+      struct sock_filter allow = BPF_STMT (BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
+      struct sock_fprog prog = { 1, &allow };
+      if (prctl (PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0
+          || prctl (PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog, 0, 0) < 0)
+        _exit (errno & 0xff);
+      _exit (0);
+    }
+  int status = 0;
+  if (waitpid (pid, &status, 0) < 0)
+    return errno;
+  return WIFEXITED (status) ? WEXITSTATUS (status) : EINTR;
+}
 
 static void
 find_cgroup2 (struct host *h)
@@ -435,6 +463,7 @@ gather_host (struct host *h)
   h->landlock_abi = abi > 0 ? (int) abi : -errno;
   h->new_mount_api = mount_api_is_new ();
   find_cgroup2 (h);
+  h->seccomp_install = probe_seccomp_install ();
 }
 
 /* ---- the verdict ---------------------------------------------------------------- */
@@ -612,6 +641,9 @@ print_json (FILE *out, const struct host *h, const struct diag_facts *f, uid_t u
     fprintf (out, "%d", h->landlock_abi);
   else
     fputs ("null", out);
+  fputs (",\n  \"seccomp-install\": ", out);
+  json_result (out, &(struct result) { .tried = true, .ok = h->seccomp_install == 0,
+                                       .error = h->seccomp_install, .call = "prctl(PR_SET_SECCOMP)" });
   fputs (",\n  \"cgroup2\": ", out);
   if (h->cgroup2_mount[0])
     {
@@ -718,6 +750,10 @@ print_table (FILE *out, const struct host *h, const struct diag_facts *f, uid_t 
   else
     row (out, "Landlock", "%s", -h->landlock_abi == EOPNOTSUPP ? "no: built in but disabled (lsm= boot option)"
                                 : -h->landlock_abi == ENOSYS ? "no: not in this kernel" : "no");
+  if (h->seccomp_install == 0)
+    row (out, "seccomp filters", "can be installed (--seccomp, --seccomp-deny, --seccomp-profile, ...)");
+  else
+    row (out, "seccomp filters", "no: prctl(PR_SET_SECCOMP): %s", strerror (h->seccomp_install));
   if (h->cgroup2_mount[0])
     row (out, "cgroup v2", "%s; this process in %s, writable by the caller: %s", h->cgroup2_mount,
          h->cgroup[0] ? h->cgroup : "?", yes_no_unknown (h->cgroup_delegated));

@@ -7,6 +7,7 @@
  * caller's reader. */
 #include "plan.h"
 #include "plan-internal.h"
+#include "seccomp-rules.h"
 
 #include <inttypes.h>
 #include <stdio.h>
@@ -466,6 +467,158 @@ apply_overlay (struct parser *p, const struct option_spec *spec, char **args)
 
 /* ---- option handlers: policy by name: seccomp rules, Landlock (seccomp-rules.c, landlock.c) */
 
+/* Call back for each item of a comma-separated list; an empty list or
+ * item is an error naming the option and the value. */
+static int
+for_each_item (struct parser *p, const struct option_spec *spec, const char *list,
+               int (*take) (struct parser *p, const struct option_spec *spec, const char *item))
+{
+  if (*list == '\0')
+    return fail (p, "%s: the list is empty", spec->name);
+  for (const char *item = list;; )
+    {
+      size_t len = strcspn (item, ",");
+      if (len == 0)
+        return fail (p, "%s %s: an empty item in the list", spec->name, list);
+      char *copy = xasprintf ("%.*s", (int) len, item);
+      plan_adopt_blob (p->plan, copy);
+      if (take (p, spec, copy) < 0)
+        return -1;
+      if (item[len] == '\0')
+        return 0;
+      item += len + 1;
+    }
+}
+
+static void
+append_name (const char ***names, size_t *n, const char *name)
+{
+  *names = plan_append (*names, n, sizeof (char *));
+  (*names)[*n - 1] = name;
+}
+
+static int
+take_call (struct parser *p, const struct option_spec *spec, const char *name)
+{
+  if (!seccomp_call_known (name))
+    return fail (p, "%s: '%s' is not a system call name that libseccomp knows", spec->name, name);
+  if (spec->data)
+    append_name (&p->plan->seccomp_allow, &p->plan->n_seccomp_allow, name);
+  else
+    append_name (&p->plan->seccomp_deny, &p->plan->n_seccomp_deny, name);
+  return 0;
+}
+
+static int
+apply_seccomp_calls (struct parser *p, const struct option_spec *spec, char **args)
+{
+  return for_each_item (p, spec, args[0], take_call);
+}
+
+static int
+apply_seccomp_errno (struct parser *p, const struct option_spec *spec, char **args)
+{
+  int value = errno_from_text (args[0]);
+  if (value < 0)
+    return fail (p, "%s: '%s' is not an errno name (such as EPERM) or a number from 1 to 4095",
+                 spec->name, args[0]);
+  p->plan->seccomp_errno = value;
+  return 0;
+}
+
+static int
+apply_seccomp_profile (struct parser *p, const struct option_spec *spec, char **args)
+{
+  size_t n = 0;
+  const char *const *calls = seccomp_profile_calls (args[0], &n);
+  if (calls == NULL)
+    return fail (p, "%s: '%s' is not a profile (there is: %s)", spec->name, args[0],
+                 seccomp_profile_names ());
+  if (p->plan->seccomp_profile != NULL)
+    return fail (p, "%s %s: a profile is already given (%s)", spec->name, args[0],
+                 p->plan->seccomp_profile);
+  p->plan->seccomp_profile = args[0];
+  for (size_t i = 0; i < n; i++)
+    append_name (&p->plan->seccomp_deny, &p->plan->n_seccomp_deny, calls[i]);
+  return 0;
+}
+
+static int
+take_family (struct parser *p, const struct option_spec *spec, const char *name)
+{
+  int family = socket_family_from_name (name);
+  if (family < 0)
+    return fail (p, "%s: '%s' is not an address family (such as netlink, packet or AF_BLUETOOTH)",
+                 spec->name, name);
+  struct plan *plan = p->plan;
+  plan->deny_socket = plan_append (plan->deny_socket, &plan->n_deny_socket, sizeof (int));
+  plan->deny_socket[plan->n_deny_socket - 1] = family;
+  return 0;
+}
+
+static int
+apply_deny_socket (struct parser *p, const struct option_spec *spec, char **args)
+{
+  return for_each_item (p, spec, args[0], take_family);
+}
+
+static int
+take_scope (struct parser *p, const struct option_spec *spec, const char *name)
+{
+  if (strcmp (name, "abstract-unix-socket") == 0)
+    p->plan->landlock_scope |= LANDLOCK_SCOPE_ABSTRACT_UNIX;
+  else if (strcmp (name, "signal") == 0)
+    p->plan->landlock_scope |= LANDLOCK_SCOPE_SIGNALS;
+  else
+    return fail (p, "%s: '%s' is not a scope (abstract-unix-socket, signal)", spec->name, name);
+  return 0;
+}
+
+static int
+apply_landlock_scope (struct parser *p, const struct option_spec *spec, char **args)
+{
+  return for_each_item (p, spec, args[0], take_scope);
+}
+
+static int
+apply_landlock_path (struct parser *p, const struct option_spec *spec, char **args)
+{
+  if (require_path (p, spec->name, "path", args[0]) < 0)
+    return -1;
+  if (args[0][0] != '/')
+    return fail (p, "%s: '%s' is not an absolute path (a path inside the sandbox)", spec->name, args[0]);
+  struct plan *plan = p->plan;
+  plan->landlock_paths = plan_append (plan->landlock_paths, &plan->n_landlock_paths, sizeof *plan->landlock_paths);
+  plan->landlock_paths[plan->n_landlock_paths - 1] = (struct landlock_path) { args[0], spec->data != 0 };
+  return 0;
+}
+
+static int
+take_port (struct parser *p, const struct option_spec *spec, const char *text)
+{
+  uint64_t port;
+  if (parse_uint_arg (text, 10, 65535, &port) < 0)
+    return fail (p, "%s: '%s' is not a port number from 0 to 65535", spec->name, text);
+  struct plan *plan = p->plan;
+  if (spec->data)
+    {
+      plan->landlock_tcp_bind = plan_append (plan->landlock_tcp_bind, &plan->n_landlock_tcp_bind, sizeof (uint16_t));
+      plan->landlock_tcp_bind[plan->n_landlock_tcp_bind - 1] = (uint16_t) port;
+    }
+  else
+    {
+      plan->landlock_tcp_connect = plan_append (plan->landlock_tcp_connect, &plan->n_landlock_tcp_connect, sizeof (uint16_t));
+      plan->landlock_tcp_connect[plan->n_landlock_tcp_connect - 1] = (uint16_t) port;
+    }
+  return 0;
+}
+
+static int
+apply_landlock_ports (struct parser *p, const struct option_spec *spec, char **args)
+{
+  return for_each_item (p, spec, args[0], take_port);
+}
+
 /* ---- option handlers: id ranges: --map-subids, --uid-map, --gid-map (id-ranges.c) */
 
 /* The kernel takes at most this many lines in a map (since Linux 4.15). */
@@ -622,6 +775,18 @@ static const struct option_spec options[] = {
   /* limits: --rlimit, --timeout, cgroup v2 limits (limits.c, cgroup.c) */
 
   /* policy by name: seccomp rules, Landlock (seccomp-rules.c, landlock.c) */
+  GROUP ("Policy"),
+  { "--seccomp-deny", 1, "CALL[,CALL...]", "Make these system calls fail with the --seccomp-errno (repeatable)", apply_seccomp_calls, 0, 0 },
+  { "--seccomp-allow", 1, "CALL[,CALL...]", "Let only these system calls through; every other fails (repeatable)", apply_seccomp_calls, 0, 1 },
+  { "--seccomp-errno", 1, "ERRNO", "The errno denied calls fail with: a name such as ENOSYS, or a number (default EPERM)", apply_seccomp_errno, 0, 0 },
+  { "--seccomp-profile", 1, "default", "Deny the built-in list of calls a sandboxed program has no use for", apply_seccomp_profile, 0, 0 },
+  { "--deny-socket", 1, "FAMILY[,FAMILY...]", "Make socket() of these address families fail with EAFNOSUPPORT (netlink, packet, ...)", apply_deny_socket, 0, 0 },
+  { "--landlock-scope", 1, "SCOPE[,SCOPE...]", "Landlock: no abstract-unix-socket connection, no signal, out of the sandbox", apply_landlock_scope, 0, 0 },
+  { "--landlock-ro", 1, "PATH", "Landlock: PATH (inside the sandbox) readable; once any is given, only these paths", apply_landlock_path, 0, 0 },
+  { "--landlock-rw", 1, "PATH", "Landlock: PATH (inside the sandbox) readable and writable; once any is given, only these paths", apply_landlock_path, 0, 1 },
+  { "--landlock-tcp-connect", 1, "PORT[,PORT...]", "Landlock: TCP connections to these ports only (repeatable)", apply_landlock_ports, 0, 0 },
+  { "--landlock-tcp-bind", 1, "PORT[,PORT...]", "Landlock: TCP binds to these ports only (repeatable)", apply_landlock_ports, 0, 1 },
+  { "--landlock-best-effort", 0, "", "Landlock: enforce what this kernel can, and say what it cannot, instead of failing", apply_flag, 0, FIELD (landlock_best_effort) },
 
   /* id ranges: --map-subids, --uid-map, --gid-map (id-ranges.c) */
   GROUP ("Id ranges"),

@@ -7,6 +7,7 @@
  * for bind sources. */
 #include "plan.h"
 #include "plan-internal.h"
+#include "seccomp-rules.h"
 
 #include <string.h>
 
@@ -94,6 +95,114 @@ string_array (struct printer *p, const char *key, const char *const *items, size
 }
 
 /* ---- the sandbox ---------------------------------------------------------- */
+
+/* An object as the value of key; end_member_object() closes it. */
+static void
+begin_member_object (struct printer *p, const char *key)
+{
+  member (p, key);
+  fputc ('{', p->out);
+  p->separator = "";
+}
+
+static void
+end_member_object (struct printer *p)
+{
+  fputc ('}', p->out);
+  p->separator = ", ";
+}
+
+static void
+errno_member (struct printer *p, const char *key, int value)
+{
+  const char *name = errno_to_name (value);
+  if (name)
+    string_member (p, key, name);
+  else
+    int_member (p, key, value);
+}
+
+/* policy: the rules by name, resolved: the calls, their errno, the
+ * families socket() refuses. */
+static void
+print_seccomp_rules (struct printer *p, const struct plan *plan)
+{
+  if (!seccomp_rules_wanted (plan))
+    return;
+  begin_member_object (p, "seccomp_rules");
+  if (plan->n_seccomp_allow > 0)
+    {
+      string_member (p, "mode", "allow-list");
+      string_array (p, "allow", plan->seccomp_allow, plan->n_seccomp_allow);
+      string_member (p, "also_allowed", "execve");
+    }
+  else
+    string_member (p, "mode", "deny-list");
+  errno_member (p, "errno", seccomp_rules_errno (plan));
+  optional_string (p, "profile", plan->seccomp_profile);
+  if (plan->n_seccomp_deny > 0)
+    string_array (p, "deny", plan->seccomp_deny, plan->n_seccomp_deny);
+  if (plan->n_deny_socket > 0)
+    {
+      member (p, "deny_socket");
+      fputc ('[', p->out);
+      for (size_t i = 0; i < plan->n_deny_socket; i++)
+        {
+          fputs (i ? ", " : "", p->out);
+          json_write_string (p->out, socket_family_name (plan->deny_socket[i]));
+        }
+      fputc (']', p->out);
+      errno_member (p, "deny_socket_errno", DENY_SOCKET_ERRNO);
+    }
+  end_member_object (p);
+}
+
+static void
+port_array (struct printer *p, const char *key, const uint16_t *ports, size_t n)
+{
+  if (n == 0)
+    return;
+  member (p, key);
+  fputc ('[', p->out);
+  for (size_t i = 0; i < n; i++)
+    fprintf (p->out, "%s%u", i ? ", " : "", (unsigned) ports[i]);
+  fputc (']', p->out);
+}
+
+static void
+print_landlock (struct printer *p, const struct plan *plan)
+{
+  if (!plan_wants_landlock (plan))
+    return;
+  begin_member_object (p, "landlock");
+  const char *scopes[2];
+  size_t n = 0;
+  if (plan->landlock_scope & LANDLOCK_SCOPE_ABSTRACT_UNIX)
+    scopes[n++] = "abstract-unix-socket";
+  if (plan->landlock_scope & LANDLOCK_SCOPE_SIGNALS)
+    scopes[n++] = "signal";
+  if (n > 0)
+    string_array (p, "scope", scopes, n);
+  if (plan->n_landlock_paths > 0)
+    {
+      member (p, "paths");
+      fputc ('[', p->out);
+      for (size_t i = 0; i < plan->n_landlock_paths; i++)
+        {
+          fputs (i ? ", {" : "{", p->out);
+          p->separator = "";
+          string_member (p, "path", plan->landlock_paths[i].path);
+          string_member (p, "access", plan->landlock_paths[i].writable ? "read-write" : "read-only");
+          fputc ('}', p->out);
+        }
+      fputc (']', p->out);
+      p->separator = ", ";
+    }
+  port_array (p, "tcp_connect", plan->landlock_tcp_connect, plan->n_landlock_tcp_connect);
+  port_array (p, "tcp_bind", plan->landlock_tcp_bind, plan->n_landlock_tcp_bind);
+  bool_member (p, "best_effort", plan->landlock_best_effort);
+  end_member_object (p);
+}
 
 static const char *const ns_names[NS_TYPE_COUNT] = {
   [NS_USER] = "user", [NS_IPC] = "ipc", [NS_PID] = "pid",
@@ -235,6 +344,8 @@ print_sandbox (struct printer *p, const struct plan *plan, const struct host_fac
   /* limits */
 
   /* policy */
+  print_seccomp_rules (p, plan);
+  print_landlock (p, plan);
 
   /* idmap */
   bool_member (p, "map_subids", plan->map_subids);

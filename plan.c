@@ -116,6 +116,12 @@ plan_free (struct plan *plan)
   /* limits */
 
   /* policy */
+  free (plan->seccomp_deny);
+  free (plan->seccomp_allow);
+  free (plan->deny_socket);
+  free (plan->landlock_paths);
+  free (plan->landlock_tcp_connect);
+  free (plan->landlock_tcp_bind);
 
   /* idmap */
   free (plan->uid_maps);
@@ -355,10 +361,20 @@ plan_validate (struct plan *plan, const struct host_facts *facts, struct plan_er
   /* limits */
 
   /* policy */
+  if (plan->seccomp_errno != 0 && plan->n_seccomp_deny == 0 && plan->n_seccomp_allow == 0)
+    return invalid (error, "--seccomp-errno %d: there is no --seccomp-deny, --seccomp-allow or --seccomp-profile for it to apply to",
+                    plan->seccomp_errno);
 
   /* idmap */
   if (plan_maps_id_ranges (plan) && validate_id_ranges (plan, facts, error) < 0)
     return -1;
 
   return 0;
+}
+
+bool
+plan_wants_landlock (const struct plan *plan)
+{
+  return plan->landlock_scope != 0 || plan->n_landlock_paths > 0
+         || plan->n_landlock_tcp_connect > 0 || plan->n_landlock_tcp_bind > 0;
 }

@@ -110,6 +110,19 @@ enum ns_want
   NS_WANT_YES,
 };
 
+enum landlock_scope_bits
+{
+  LANDLOCK_SCOPE_ABSTRACT_UNIX = 1 << 0,  /* the kernel's LANDLOCK_SCOPE_ABSTRACT_UNIX_SOCKET */
+  LANDLOCK_SCOPE_SIGNALS = 1 << 1,        /* the kernel's LANDLOCK_SCOPE_SIGNAL */
+};
+
+/* --landlock-ro, --landlock-rw: a path inside the sandbox. */
+struct landlock_path
+{
+  const char *path;
+  bool writable;
+};
+
 /* --uid-map, --gid-map INSIDE:OUTSIDE:COUNT: ids inside..inside+count-1
  * are outside..outside+count-1 in the caller's user namespace. */
 struct id_map
@@ -175,6 +188,22 @@ struct plan
   /* ---- limits: --rlimit, --timeout, cgroup v2 limits (limits.c, cgroup.c) */
 
   /* ---- policy by name: seccomp rules, Landlock (seccomp-rules.c, landlock.c) */
+  const char **seccomp_deny;   /* --seccomp-deny, --seccomp-profile: call names */
+  size_t n_seccomp_deny;
+  const char **seccomp_allow;  /* --seccomp-allow: every other call fails */
+  size_t n_seccomp_allow;
+  int seccomp_errno;           /* --seccomp-errno; 0: EPERM */
+  const char *seccomp_profile; /* --seccomp-profile */
+  int *deny_socket;            /* --deny-socket: address families */
+  size_t n_deny_socket;
+  unsigned landlock_scope;     /* --landlock-scope: enum landlock_scope_bits */
+  struct landlock_path *landlock_paths;   /* --landlock-ro, --landlock-rw */
+  size_t n_landlock_paths;
+  uint16_t *landlock_tcp_connect;         /* --landlock-tcp-connect */
+  size_t n_landlock_tcp_connect;
+  uint16_t *landlock_tcp_bind;            /* --landlock-tcp-bind */
+  size_t n_landlock_tcp_bind;
+  bool landlock_best_effort;   /* --landlock-best-effort */
 
   /* ---- id ranges: --map-subids, --uid-map, --gid-map (id-ranges.c) */
   bool map_subids;            /* --map-subids: the rest of 0..65535 from /etc/subuid, /etc/subgid */
@@ -238,6 +267,8 @@ bool plan_has_op (const struct plan *plan, enum op_kind kind);
 size_t plan_command_length (const struct plan *plan);
 
 /* The plan's decisions, derived once. */
+/* Any --landlock-* rule. */
+bool plan_wants_landlock (const struct plan *plan);
 bool plan_wants_user_ns (const struct plan *plan, const struct host_facts *facts);
 /* Whether the sandbox maps ranges of ids (--map-subids, --uid-map, --gid-map). */
 bool plan_maps_id_ranges (const struct plan *plan);

@@ -1,6 +1,7 @@
 /* swaddle: capabilities, seccomp, SELinux. */
 #include "config.h"
 #include "privileges.h"
+#include "seccomp-rules.h"
 #include "utils.h"
 
 #include <fcntl.h>
@@ -178,18 +179,40 @@ load_program (int fd, const char *option, struct seccomp_program *program)
   program->filter = data;
   program->length = (unsigned short) (len / sizeof (struct sock_filter));
   program->fd = fd;
+  program->option = option;
+}
+
+/* The rules by name go last, after the descriptors' programs: one
+ * program per ABI. */
+static void
+compile_rules (const struct plan *plan, struct seccomp_program *programs, size_t *n)
+{
+  const char *step = NULL;
+  struct seccomp_rules_bpf bpf;
+  if (seccomp_rules_compile (plan, &bpf, &step) < 0)
+    die_errno ("compiling the seccomp rules (--seccomp-deny, --seccomp-allow, --seccomp-profile, --deny-socket): %s", step);
+  for (size_t i = 0; i < bpf.n; i++)
+    programs[i] = (struct seccomp_program) {
+      bpf.filter[i], bpf.length[i], -1,
+      "--seccomp-deny/--seccomp-allow/--seccomp-profile/--deny-socket",
+    };
+  *n += bpf.n;
 }
 
 void
 seccomp_load_all (const struct plan *plan, struct seccomp_program **programs, size_t *n)
 {
-  size_t count = (plan->seccomp_fd >= 0 ? 1 : 0) + plan->n_add_seccomp_fds;
+  size_t from_fds = (plan->seccomp_fd >= 0 ? 1 : 0) + plan->n_add_seccomp_fds;
+  bool by_name = seccomp_rules_wanted (plan);
+  size_t count = from_fds + (by_name ? SECCOMP_RULES_MAX_ABIS : 0);
   *programs = count ? xcalloc (count, sizeof **programs) : NULL;
-  *n = count;
+  *n = from_fds;
   if (plan->seccomp_fd >= 0)
     load_program (plan->seccomp_fd, "--seccomp", &(*programs)[0]);
   for (size_t i = 0; i < plan->n_add_seccomp_fds; i++)
     load_program (plan->add_seccomp_fds[i], "--add-seccomp-fd", &(*programs)[i]);
+  if (by_name)
+    compile_rules (plan, &(*programs)[from_fds], n);
 }
 
 int

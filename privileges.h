@@ -35,10 +35,13 @@ struct seccomp_program
 {
   void *filter;           /* struct sock_filter[] */
   unsigned short length;
-  int fd;
+  int fd;                 /* -1: compiled from rules by name */
+  const char *option;     /* for messages: "--seccomp" */
 };
 
-/* Read the programs of --seccomp / --add-seccomp-fd; dies on a bad one. */
+/* Read the programs of --seccomp / --add-seccomp-fd, then compile the
+ * rules by name (--seccomp-deny and the like) into the last; dies on a
+ * bad one. */
 void seccomp_load_all (const struct plan *plan, struct seccomp_program **programs, size_t *n);
 /* Install them (no_new_privs must be set).  0, or -1 with errno. */
 int seccomp_install_all (const struct seccomp_program *programs, size_t n, size_t *failed);

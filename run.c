@@ -123,11 +123,16 @@ restrict_privileges (const struct run_setup *setup)
              setup->plan->exec_label, strerror (errno));
       die_errno ("--exec-label %s: setexeccon", setup->plan->exec_label);
     }
-  /* Last: a filter may forbid any of the calls above. */
+  /* Landlock after no_new_privs, which it requires; seccomp last: a
+   * filter may forbid any of the calls above. */
+  landlock_apply (setup->plan, setup->landlock);
   if (seccomp_install_all (setup->seccomp, setup->n_seccomp, &failed) < 0)
-    die_errno ("%s %d: installing the seccomp program",
-               setup->plan->seccomp_fd >= 0 ? "--seccomp" : "--add-seccomp-fd",
-               setup->seccomp[failed].fd);
+    {
+      const struct seccomp_program *program = &setup->seccomp[failed];
+      if (program->fd < 0)
+        die_errno ("%s: installing the seccomp program", program->option);
+      die_errno ("%s %d: installing the seccomp program", program->option, program->fd);
+    }
 }
 
 void

@@ -1,6 +1,7 @@
 /* swaddle: the last steps inside the sandbox, then the payload. */
 #pragma once
 
+#include "landlock.h"
 #include "plan.h"
 #include "privileges.h"
 #include "status.h"
@@ -12,6 +13,7 @@ struct run_setup
   const struct plan *plan;
   const char *host_cwd;       /* the caller's working directory, or NULL */
   struct cap_policy caps;
+  const struct landlock_policy *landlock;
   const struct seccomp_program *seccomp;
   size_t n_seccomp;
   const struct exec_report *exec_report;

@@ -20,6 +20,7 @@
 #include "diagnose.h"
 #include "id-ranges.h"
 #include "install-check.h"
+#include "landlock.h"
 #include "namespaces.h"
 #include "network.h"
 #include "outside.h"
@@ -53,6 +54,7 @@ struct sandbox
   pid_t parent;           /* whose death --die-with-parent watches */
   int host_proc_dir;      /* the caller's /proc, kept for --disable-userns */
   struct exec_report exec_report;
+  struct landlock_policy landlock;
   struct seccomp_program *seccomp;
   size_t n_seccomp;
   int *lock_fds;
@@ -231,6 +233,7 @@ prepare (struct sandbox *sb)
   selinux_prepare_labels (plan->exec_label, plan->file_label);
   keep_control_fds_from_payload (plan);
   seccomp_load_all (plan, &sb->seccomp, &sb->n_seccomp);
+  landlock_decide (plan, &sb->landlock);
   if (plan->disable_userns)
     {
       sb->host_proc_dir = open ("/proc", O_PATH | O_DIRECTORY | O_CLOEXEC);
@@ -503,6 +506,7 @@ exec_payload (const struct sandbox *sb, const sigset_t *saved_mask)
   struct run_setup run = {
     .plan = sb->plan,
     .host_cwd = sb->host_cwd,
+    .landlock = &sb->landlock,
     .seccomp = sb->seccomp,
     .n_seccomp = sb->n_seccomp,
     .exec_report = &sb->exec_report,

@@ -489,6 +489,18 @@ static struct row rows[] = {
   { "--pty", 0 },
   { "--die-with-parent", 0 },
   { "--as-pid-1", 0, {}, { "--unshare-pid" } },
+  /* policy */
+  { "--seccomp-deny", 1, { "ptrace,mount" } },
+  { "--seccomp-allow", 1, { "read,write" } },
+  { "--seccomp-errno", 1, { "ENOSYS" }, { "--seccomp-deny", "ptrace" } },
+  { "--seccomp-profile", 1, { "default" } },
+  { "--deny-socket", 1, { "netlink,AF_PACKET" } },
+  { "--landlock-scope", 1, { "abstract-unix-socket,signal" } },
+  { "--landlock-ro", 1, { "/usr" } },
+  { "--landlock-rw", 1, { "/tmp" } },
+  { "--landlock-tcp-connect", 1, { "80,443" } },
+  { "--landlock-tcp-bind", 1, { "8080" } },
+  { "--landlock-best-effort", 0 },
   /* idmap */
   { "--map-subids", 0, {}, { "--unshare-user" } },
   { "--uid-map", 1, { "0:0:1" }, { "--unshare-user" } },
@@ -496,8 +508,8 @@ static struct row rows[] = {
 };
 
 /* 61 options of bubblewrap 0.8, 6 more of 0.11, 1 of 0.12, --check,
- * --json, --sys, and the 3 of id ranges. */
-Test (table, has_every_option) { cr_assert_eq (COUNT (rows), 76); }
+ * --json, --sys, 11 of policy by name and the 3 of id ranges. */
+Test (table, has_every_option) { cr_assert_eq (COUNT (rows), 87); }
 
 /* Append a row's words (what it needs, the option, `n_args` of its
  * arguments, what follows it) to words[*n]. */
@@ -2018,6 +2030,80 @@ T (print_plan, proc_and_sys_follow_the_namespaces)
   text = printed_plan (false);
   cr_assert (strstr (line_of (text, 1), "\"fstype\": \"proc\""), "%s", text);
   cr_assert (strstr (line_of (text, 2), "\"fstype\": \"sysfs\", \"flags\": [\"ro\", \"nosuid\", \"nodev\", \"noexec\"]"), "%s", text);
+}
+
+/* ---- policy by name ---------------------------------------------------------- */
+
+T (policy, seccomp_lists_accumulate_in_order)
+{
+  BUILD_OK ("--seccomp-deny", "ptrace,mount", "--seccomp-deny", "umount2", "--seccomp-errno", "enosys", "cmd");
+  cr_assert_eq (plan.n_seccomp_deny, 3);
+  expect_str ("deny 0", plan.seccomp_deny[0], "ptrace");
+  expect_str ("deny 2", plan.seccomp_deny[2], "umount2");
+  cr_assert_eq (plan.seccomp_errno, ENOSYS);
+  BUILD_OK ("--seccomp-errno", "4095", "--seccomp-allow", "read", "cmd");
+  cr_assert_eq (plan.seccomp_errno, 4095);
+  cr_assert_eq (plan.n_seccomp_allow, 1);
+}
+
+T (policy, the_default_profile_is_a_deny_list)
+{
+  BUILD_OK ("--seccomp-profile", "default", "--seccomp-deny", "ptrace", "cmd");
+  expect_str ("profile", plan.seccomp_profile, "default");
+  cr_assert_gt (plan.n_seccomp_deny, 30);
+  bool has_bpf = false;
+  for (size_t i = 0; i < plan.n_seccomp_deny; i++)
+    has_bpf |= strcmp (plan.seccomp_deny[i], "bpf") == 0;
+  cr_assert (has_bpf);
+  expect_str ("the last", plan.seccomp_deny[plan.n_seccomp_deny - 1], "ptrace");
+}
+
+T (policy, families_scopes_paths_and_ports)
+{
+  BUILD_OK ("--deny-socket", "netlink,AF_PACKET,Bluetooth", "--landlock-scope", "signal",
+            "--landlock-ro", "/usr", "--landlock-rw", "/tmp", "--landlock-tcp-connect", "0,65535",
+            "--landlock-tcp-bind", "8080", "cmd");
+  cr_assert_eq (plan.n_deny_socket, 3);
+  cr_assert_eq (plan.deny_socket[0], 16);
+  cr_assert_eq (plan.deny_socket[1], 17);
+  cr_assert_eq (plan.deny_socket[2], 31);
+  cr_assert_eq (plan.landlock_scope, LANDLOCK_SCOPE_SIGNALS);
+  cr_assert_eq (plan.n_landlock_paths, 2);
+  cr_assert (!plan.landlock_paths[0].writable && plan.landlock_paths[1].writable);
+  cr_assert_eq (plan.n_landlock_tcp_connect, 2);
+  cr_assert_eq (plan.landlock_tcp_connect[1], 65535);
+  cr_assert_eq (plan.landlock_tcp_bind[0], 8080);
+  cr_assert (plan_wants_landlock (&plan));
+}
+
+struct bad_policy
+{
+  const char *option, *value;
+};
+
+static struct bad_policy bad_policies[] = {
+  { "--seccomp-deny", "nosuchcall" }, { "--seccomp-deny", "" }, { "--seccomp-deny", "read,,write" },
+  { "--seccomp-deny", "read," }, { "--seccomp-allow", ",read" }, { "--seccomp-errno", "EWHAT" },
+  { "--seccomp-errno", "0" }, { "--seccomp-errno", "4096" }, { "--seccomp-errno", "-1" },
+  { "--seccomp-profile", "strict" }, { "--deny-socket", "netlinkx" }, { "--deny-socket", "" },
+  { "--landlock-scope", "signals" }, { "--landlock-scope", "" }, { "--landlock-ro", "usr" },
+  { "--landlock-rw", "" }, { "--landlock-tcp-connect", "65536" }, { "--landlock-tcp-bind", "http" },
+  { "--landlock-tcp-bind", "80,,81" },
+};
+
+PARAM_TEST (policy, bad_values_name_option_and_value, bad_policies, struct bad_policy, c)
+{
+  BUILD_INVALID (c->option, c->value, "cmd");
+  expect_message_names (c->option, *c->value ? c->value : NULL);
+}
+
+T (policy, combinations_are_checked)
+{
+  BUILD_OK ("--seccomp-errno", "EPERM", "cmd");
+  validate_fails (false, PLAN_ERROR_INVALID);
+  expect_message_has ("--seccomp-errno");
+  BUILD_INVALID ("--seccomp-profile", "default", "--seccomp-profile", "default", "cmd");
+  expect_message_names ("--seccomp-profile", "default");
 }
 
 struct normalize_case

@@ -41,6 +41,12 @@ function __swaddle_args
             echo var
         case --cap-add --cap-drop
             echo cap
+        # policy
+        case --seccomp-deny --seccomp-allow --seccomp-errno --seccomp-profile \
+            --deny-socket --landlock-scope --landlock-tcp-connect --landlock-tcp-bind
+            echo text
+        case --landlock-ro --landlock-rw
+            echo path
     end
 end
 
@@ -206,6 +212,17 @@ __swaddle_option as-pid-1 'Run the command as pid 1, without a reaper'
 # network
 # limits
 # policy
+__swaddle_option seccomp-deny 'Make these system calls fail'
+__swaddle_option seccomp-allow 'Allow only these system calls'
+__swaddle_option seccomp-errno 'Errno of denied calls'
+__swaddle_option seccomp-profile 'Deny a built-in list of calls'
+__swaddle_option deny-socket 'Make socket() of these families fail'
+__swaddle_option landlock-scope 'Landlock: no abstract socket or signal out of the sandbox'
+__swaddle_option landlock-ro 'Landlock: a path readable'
+__swaddle_option landlock-rw 'Landlock: a path readable and writable'
+__swaddle_option landlock-tcp-connect 'Landlock: TCP connections to these ports only'
+__swaddle_option landlock-tcp-bind 'Landlock: TCP binds to these ports only'
+__swaddle_option landlock-best-effort 'Landlock: enforce what the kernel can'
 # idmap
 # Id ranges
 __swaddle_option map-subids 'Map the rest of ids 0-65535 to your ranges in /etc/subuid and /etc/subgid'
