@@ -46,9 +46,11 @@ struct net_start
 static struct net_start net_start;
 
 /* The descriptor the helper reports its readiness on (pasta: its pid
- * file; slirp4netns: --ready-fd), and the sandbox's namespaces, opened
- * for it: pasta gives up its capabilities before it opens them, and may
- * then no longer look into a process that has them (swaddle as root). */
+ * file; slirp4netns: --ready-fd), and, for root, the sandbox's namespaces
+ * opened for it: pasta gives up its capabilities before it opens them, and
+ * may then no longer look into a process that has them.  (Unprivileged,
+ * the helpers open /proc/PID/ns/ themselves: pasta isolates itself first
+ * and may then not reopen descriptors it inherited.) */
 #define READY_FD 3
 #define NETNS_FD 4
 #define USERNS_FD 5
@@ -154,11 +156,14 @@ exec_helper (const struct net_start *ns, pid_t sandbox, int ready, int errors)
   snprintf (netns, sizeof netns, "/proc/%d/ns/net", (int) sandbox);
   snprintf (userns, sizeof userns, "/proc/%d/ns/user", (int) sandbox);
   bool own_userns = sandbox_has_own_userns (sandbox);
-  if (move_fd_to (open (netns, O_RDONLY | O_CLOEXEC), NETNS_FD, netns) < 0
-      || (own_userns && move_fd_to (open (userns, O_RDONLY | O_CLOEXEC), USERNS_FD, userns) < 0))
-    _exit (127);
-  snprintf (netns, sizeof netns, "/proc/self/fd/%d", NETNS_FD);
-  snprintf (userns, sizeof userns, "/proc/self/fd/%d", USERNS_FD);
+  if (getuid () == 0)
+    {
+      if (move_fd_to (open (netns, O_RDONLY | O_CLOEXEC), NETNS_FD, netns) < 0
+          || (own_userns && move_fd_to (open (userns, O_RDONLY | O_CLOEXEC), USERNS_FD, userns) < 0))
+        _exit (127);
+      snprintf (netns, sizeof netns, "/proc/self/fd/%d", NETNS_FD);
+      snprintf (userns, sizeof userns, "/proc/self/fd/%d", USERNS_FD);
+    }
   /* stdin and stdout are the caller's, not the helper's. */
   int devnull = open ("/dev/null", O_RDWR | O_CLOEXEC);
   if (devnull >= 0)
