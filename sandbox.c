@@ -340,6 +340,7 @@ report_started (struct sandbox *sb, pid_t child)
   if (plan->info_fd < 0 && plan->json_status_fd < 0)
     return;
   status_read_ns_ids (sb->ns_dir, sb->ns.clone_flags, &ids);
+  ids.outside_helper = sb->outside.pid;
   close_fd_ptr (&sb->ns_dir);
   if (plan->info_fd >= 0)
     {
