@@ -16,7 +16,13 @@
 
 PROBE=$SW_HELPERS/net-probe.py
 FAR=10.200.1.3
-SANDBOX=(--ro-bind / / --tmpfs /tmp --proc /proc --dev /dev)
+# The payload finds its programs on the usual PATH, whatever PATH swaddle had.
+SANDBOX=(--ro-bind / / --tmpfs /tmp --proc /proc --dev /dev --setenv PATH /usr/sbin:/usr/bin:/sbin:/bin)
+
+# status_is N WHAT: the last `run` ended with status N.
+status_is() {
+  [[ $STATUS == "$1" ]] || fail "$2: exit status $STATUS, expected $1" "$(show_block stderr "$ERR")"
+}
 
 require_net_user() {
   skip_if_bwrap "bwrap has no --net-user"
@@ -40,7 +46,7 @@ write_world_script() {
   cat > "$SW_TEST_DIR/world.sh" << 'EOF'
 set -e
 ip link set lo up
-unshare -n sleep 600 &
+unshare -n sleep 600 > /dev/null 2>&1 &
 far=$!
 until [ "$(readlink /proc/$far/ns/net)" != "$(readlink /proc/self/ns/net)" ]; do sleep 0.01; done
 trap 'kill $far 2> /dev/null' EXIT
@@ -50,7 +56,9 @@ ip link set vworld up
 ip route add default via 10.200.0.1
 nsenter -t "$far" -n sh -c 'ip link set lo up && ip addr add 10.200.1.3/32 dev lo &&
   ip addr add 10.200.0.1/24 dev vfar && ip link set vfar up'
-nsenter -t "$far" -n python3 "$PROBE" serve tcp:10.200.1.3:7000 udp:10.200.1.3:7001 -- sleep 600 &
+nsenter -t "$far" -n python3 "$PROBE" serve tcp:10.200.1.3:7000 udp:10.200.1.3:7001 -- sleep 600 > /dev/null 2>&1 &
+servers=$!
+trap 'pkill -P $servers; kill $servers $far 2> /dev/null' EXIT
 # The servers are up when a probe from here is answered.
 for i in $(seq 100); do
   [ "$(python3 "$PROBE" tcp 10.200.1.3 7000)" = ok ] && break
@@ -82,7 +90,7 @@ test_outside_world_reached_with_net_user() {
   reach_far "${SW_CMD[@]}" --share-net
   assert_eq "ok ok" "$OUT" "the far servers from the world's own network (control)"
   reach_far "${SW_CMD[@]}" --net-user
-  assert_success "--net-user"
+  status_is 0 "--net-user"
   assert_eq "ok ok" "$OUT" "the far TCP and UDP servers through --net-user"
   reach_far "${SW_CMD[@]}" --unshare-net
   assert_eq "unreachable unreachable" "$OUT" "the far servers with --unshare-net"
@@ -93,7 +101,7 @@ test_outside_world_reached_through_slirp4netns() {
   local dir
   dir=$(helper_path slirp4netns)
   reach_far env PATH="$dir" "${SW_CMD[@]}" --net-user
-  assert_success "--net-user with slirp4netns"
+  status_is 0 "--net-user with slirp4netns"
   assert_eq "ok ok" "$OUT" "the far TCP and UDP servers through slirp4netns"
 }
 
@@ -107,7 +115,7 @@ reach_host_loopback() {
 
 host_loopback_case() {
   reach_host_loopback "$@" --net-user
-  assert_success "--net-user"
+  status_is 0 "--net-user"
   assert_eq "unreachable unreachable" "$OUT" "the host's 127.0.0.1 from --net-user (gateway, own loopback)"
   reach_host_loopback "$@" --net-user --allow-host-loopback
   assert_eq "ok unreachable" "$OUT" "the host's 127.0.0.1 with --allow-host-loopback (gateway, own loopback)"
@@ -172,15 +180,15 @@ test_netns_joins_held_namespace() {
   wait_for eval '[[ $(readlink /proc/$holder/ns/net) != $(readlink /proc/self/ns/net) ]]' || fail "the holder did not start"
   want=$(readlink "/proc/$holder/ns/net")
   run sw --userns 3 --netns 4 "${SANDBOX[@]}" readlink /proc/self/ns/net 3< "/proc/$holder/ns/user" 4< "/proc/$holder/ns/net"
-  assert_success "--userns with --netns"
+  status_is 0 "--userns with --netns"
   assert_eq "$want" "$OUT" "the sandbox's network namespace"
   if is_root; then
     run sw --netns 4 "${SANDBOX[@]}" readlink /proc/self/ns/net 4< "/proc/$holder/ns/net"
-    assert_success "--netns as root"
+    status_is 0 "--netns as root"
     assert_eq "$want" "$OUT" "the sandbox's network namespace (root, no --userns)"
   else
     run sw --netns 4 "${SANDBOX[@]}" touch "$MARKER" 4< "/proc/$holder/ns/net"
-    assert_status 1 "--netns without --userns, unprivileged"
+    status_is 1 "--netns without --userns, unprivileged"
     assert_line_count 1 "$ERR"
     assert_contains "$ERR" "--netns 4: setns(CLONE_NEWNET)"
     assert_contains "$ERR" "--userns"
@@ -204,13 +212,13 @@ test_bad_values() {
   for args in "${cases[@]}"; do
     # shellcheck disable=SC2086 # the words of one case
     run sw ${args%%|*} "${SANDBOX[@]}" "${HERE[@]}" touch "$MARKER" 3< /dev/null
-    assert_status 1 "$args"
+    status_is 1 "$args"
     assert_line_count 1 "$ERR" "$args"
     assert_contains "$ERR" "${args#*|}" "$args"
     assert_not_exists "$MARKER"
   done
   run sw --netns 3 "${SANDBOX[@]}" touch "$MARKER" 3< /proc/self/ns/uts
-  assert_status 1 "--netns on a uts namespace"
+  status_is 1 "--netns on a uts namespace"
   assert_contains "$ERR" "--netns 3: not a network namespace"
   assert_not_exists "$MARKER"
 }
@@ -219,7 +227,7 @@ test_no_helper_installed() {
   skip_if_bwrap "bwrap has no --net-user"
   mkdir empty
   run env PATH="$SW_TEST_DIR/empty" "${SW_CMD[@]}" --net-user "${SANDBOX[@]}" "${HERE[@]}" /usr/bin/touch "$MARKER"
-  assert_status 1 "--net-user without pasta or slirp4netns"
+  status_is 1 "--net-user without pasta or slirp4netns"
   assert_line_count 1 "$ERR"
   assert_contains "$ERR" "passt"
   assert_contains "$ERR" "slirp4netns"
@@ -232,7 +240,7 @@ test_helper_failing_stops_the_sandbox() {
   printf '#!/bin/sh\necho "pasta: no tap device here" >&2\nexit 1\n' > fake/pasta
   chmod 755 fake/pasta
   run env PATH="$SW_TEST_DIR/fake" "${SW_CMD[@]}" --net-user "${SANDBOX[@]}" "${HERE[@]}" /usr/bin/touch "$MARKER"
-  assert_status 1 "a helper that fails"
+  status_is 1 "a helper that fails"
   assert_line_count 1 "$ERR"
   assert_contains "$ERR" "pasta ended with status 1 before the sandbox's network was up: pasta: no tap device here"
   assert_not_exists "$MARKER"
@@ -259,7 +267,7 @@ leak_case() {
       local script='exit 3'
       [[ $how == crash ]] && script='kill -SEGV $$'
       run env PATH="$dir" "${SW_CMD[@]}" --net-user "${SANDBOX[@]}" sh -c "$script"
-      assert_status "$([[ $how == crash ]] && echo 139 || echo 3)" "$name: the payload's status ($how)"
+      status_is "$([[ $how == crash ]] && echo 139 || echo 3)" "$name: the payload's status ($how)"
       ;;
     kill-swaddle | kill-payload)
       env PATH="$dir" "${SW_CMD[@]}" --net-user --die-with-parent "${SANDBOX[@]}" "${HERE[@]}" \
@@ -282,7 +290,7 @@ leak_case() {
       ;;
     setup-fails)
       run env PATH="$dir" "${SW_CMD[@]}" --net-user "${SANDBOX[@]}" --ro-bind /nonexistent-$$ /x true
-      assert_status 1 "$name: a failed setup"
+      status_is 1 "$name: a failed setup"
       ;;
   esac
   no_helper_left "$dir"
