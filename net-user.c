@@ -133,7 +133,10 @@ move_fd_to (int fd, int target, const char *what)
       fprintf (stderr, "%s: --net-user: open %s: %s\n", log_program_name (), what, strerror (errno));
       return -1;
     }
-  close (fd);
+  if (fd != target)
+    close (fd);
+  else if (fcntl (fd, F_SETFD, 0) < 0)   /* dup2 to itself leaves O_CLOEXEC */
+    return -1;
   return 0;
 }
 
