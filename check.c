@@ -9,6 +9,7 @@
  * failing step goes through the same classifier as a real failure. */
 #include "config.h"
 #include "check.h"
+#include "net-user.h"
 #include "bind-mount.h"
 #include "diagnose.h"
 #include "utils.h"
@@ -374,6 +375,7 @@ struct host
   char cgroup2_mount[256];
   char cgroup[256];
   int cgroup_delegated;   /* 1, 0, -1 unknown */
+  struct net_helper_probe net_helpers[2];   /* --net-user's pasta, slirp4netns */
 };
 
 static void
@@ -434,6 +436,7 @@ gather_host (struct host *h)
   h->landlock_abi = abi > 0 ? (int) abi : -errno;
   h->new_mount_api = mount_api_is_new ();
   find_cgroup2 (h);
+  net_probe_helpers (h->net_helpers);
 }
 
 /* ---- the verdict ---------------------------------------------------------------- */
@@ -621,6 +624,15 @@ print_json (FILE *out, const struct host *h, const struct diag_facts *f, uid_t u
     }
   else
     fputs ("null", out);
+  fputs (",\n  \"net-user\": {", out);
+  for (size_t i = 0; i < N_ELEMENTS (h->net_helpers); i++)
+    {
+      const struct net_helper_probe *n = &h->net_helpers[i];
+      fprintf (out, "%s \"%s\": { \"path\": ", i ? "," : "", n->name);
+      json_write_string (out, n->path[0] ? n->path : NULL);
+      fprintf (out, ", \"usable\": %s }", n->usable ? "true" : "false");
+    }
+  fputs (" }", out);
   fprintf (out, ",\n  \"default-sandbox\": { \"ok\": %s", failed ? "false" : "true");
   if (failed)
     {
@@ -720,6 +732,18 @@ print_table (FILE *out, const struct host *h, const struct diag_facts *f, uid_t 
          h->cgroup[0] ? h->cgroup : "?", yes_no_unknown (h->cgroup_delegated));
   else
     row (out, "cgroup v2", "not mounted");
+  for (size_t i = 0; i < N_ELEMENTS (h->net_helpers); i++)
+    {
+      const struct net_helper_probe *n = &h->net_helpers[i];
+      char label[64];
+      snprintf (label, sizeof label, "--net-user: %s", n->name);
+      if (n->path[0] == '\0')
+        row (out, label, "not installed (Debian package %s)", n->package);
+      else
+        row (out, label, "%s%s", n->path, n->usable ? "" : ", but it does not run (--version fails)");
+    }
+  row (out, "--net-user uses", "%s", h->net_helpers[0].usable ? "pasta"
+                                     : h->net_helpers[1].usable ? "slirp4netns" : "nothing: --net-user cannot run here");
 
   fputc ('\n', out);
   if (failed == NULL)

@@ -196,6 +196,28 @@ test_netns_joins_held_namespace() {
   fi
 }
 
+test_check_names_the_helpers() {
+  skip_if_bwrap "bwrap has no --check"
+  local dir
+  dir=$(helper_path slirp4netns)
+  run env PATH="$dir" "${SW_CMD[@]}" --check
+  assert_match "$OUT" "--net-user: pasta +not installed \(Debian package passt\)"
+  assert_match "$OUT" "--net-user: slirp4netns +$dir/slirp4netns"
+  assert_match "$OUT" "--net-user uses +slirp4netns"
+  mkdir empty
+  run env PATH="$SW_TEST_DIR/empty" "${SW_CMD[@]}" --check --json
+  assert_contains "$OUT" '"net-user": { "pasta": { "path": null, "usable": false }, "slirp4netns": { "path": null, "usable": false } }'
+}
+
+test_print_plan_shows_the_network() {
+  skip_if_bwrap "bwrap has no --net-user"
+  run sw --net-user --allow-host-loopback --forward-port '[::1]:8080:80/udp' --print-plan true
+  status_is 0 "--print-plan"
+  assert_contains "$OUT" '"network": "user", "allow_host_loopback": true, "forward_ports": [{"host_addr": "::1", "host_port": 8080, "sandbox_port": 80, "protocol": "udp"}]'
+  run sw --unshare-net --netns 3 --print-plan true
+  assert_contains "$OUT" '"network": "joined", "netns_fd": 3'
+}
+
 test_bad_values() {
   skip_if_bwrap "bwrap has no --net-user"
   local args
