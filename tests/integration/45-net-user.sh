@@ -256,6 +256,18 @@ test_no_helper_installed() {
   assert_not_exists "$MARKER"
 }
 
+test_forward_port_needs_pasta() {
+  require_net_user
+  local dir
+  dir=$(helper_path slirp4netns)
+  run env PATH="$dir" "${SW_CMD[@]}" --net-user --forward-port 7300:80 "${SANDBOX[@]}" "${HERE[@]}" touch "$MARKER"
+  status_is 1 "--forward-port with slirp4netns only"
+  assert_line_count 1 "$ERR"
+  assert_contains "$ERR" "--forward-port 7300:80"
+  assert_contains "$ERR" "passt"
+  assert_not_exists "$MARKER"
+}
+
 test_helper_failing_stops_the_sandbox() {
   skip_if_bwrap "bwrap has no --net-user"
   mkdir fake
