@@ -14,7 +14,9 @@
 # shellcheck source=SCRIPTDIR/../lib.sh
 . "${BASH_SOURCE[0]%/*}/../lib.sh"
 
-PROBE=$SW_HELPERS/net-probe.py
+# The probe, copied into the test directory (bound inside) by require_net_user:
+# the sandbox's /tmp, where the suite stages its helpers, is a tmpfs.
+PROBE=
 FAR=10.200.1.3
 # The payload finds its programs on the usual PATH, whatever PATH swaddle had.
 SANDBOX=(--ro-bind / / --tmpfs /tmp --proc /proc --dev /dev --setenv PATH /usr/sbin:/usr/bin:/sbin:/bin)
@@ -28,6 +30,8 @@ require_net_user() {
   skip_if_bwrap "bwrap has no --net-user"
   require_cmd python3 unshare nsenter ip
   command -v pasta > /dev/null || command -v slirp4netns > /dev/null || skip "neither pasta nor slirp4netns is installed"
+  cp "$SW_HELPERS/net-probe.py" "$SW_TEST_DIR/net-probe.py" || fail "no $SW_HELPERS/net-probe.py"
+  PROBE=$SW_TEST_DIR/net-probe.py
 }
 
 # helper_path NAME: a directory whose only programs are NAME (pasta or
@@ -156,7 +160,7 @@ test_forward_port_reaches_only_the_given_port() {
 }
 
 abstract_socket_seen() {
-  in_world python3 "$PROBE" serve abstract:swaddle-test-$$ -- "$@" "${SANDBOX[@]}" \
+  in_world python3 "$PROBE" serve abstract:swaddle-test-$$ -- "$@" "${SANDBOX[@]}" "${HERE[@]}" \
     python3 "$PROBE" abstract swaddle-test-$$
 }
 
