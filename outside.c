@@ -74,21 +74,21 @@ keep_only (int a, int b)
 }
 
 static _Noreturn void
-helper_main (struct outside *o, int go, int report, pid_t sandbox)
+helper_main (struct outside *o, int go, int report, pid_t parent)
 {
   sigset_t none;
-  char byte;
+  pid_t sandbox;
   ssize_t n;
 
   sigemptyset (&none);
   sigprocmask (SIG_SETMASK, &none, NULL);
-  if (prctl (PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0 || getppid () != sandbox)
+  if (prctl (PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0 || getppid () != parent)
     _exit (1);
   keep_only (go, report);
   do
-    n = read (go, &byte, 1);
+    n = read (go, &sandbox, sizeof sandbox);
   while (n < 0 && errno == EINTR);
-  if (n != 1)
+  if (n != (ssize_t) sizeof sandbox)
     _exit (0);   /* swaddle gave up before creating the namespaces */
   for (size_t i = 0; i < o->n_items; i++)
     {
@@ -147,7 +147,13 @@ outside_start (struct outside *o)
 int
 outside_go (struct outside *o)
 {
-  return write_all (o->go_fd, "g", 1);
+  return outside_go_for (o, getpid ());
+}
+
+int
+outside_go_for (struct outside *o, pid_t sandbox)
+{
+  return write_all (o->go_fd, &sandbox, sizeof sandbox);
 }
 
 static int

@@ -53,8 +53,13 @@ bool outside_has_work (const struct outside *o);
 /* Fork the helper, before the namespaces are created.  0, or -1 with errno. */
 int outside_start (struct outside *o);
 
-/* Tell the helper that the namespaces exist.  0, or -1 with errno. */
+/* Tell the helper that the namespaces exist.  0, or -1 with errno.  The
+ * work items act on our pid; outside_go_for names another process of the
+ * sandbox's namespaces: the outside watcher of a pid namespace becomes
+ * undumpable at once, so that helpers which open its /proc/PID/ns files
+ * without privilege (pasta, slirp4netns) must be sent to its child. */
 int outside_go (struct outside *o);
+int outside_go_for (struct outside *o, pid_t sandbox);
 
 /* Wait for the next work item's result: 0, or -1 with its message (or,
  * when the helper died without a word, a message saying so).  After the

@@ -304,7 +304,8 @@ enter_namespaces (struct sandbox *sb)
     die_errno ("fork (the helper process outside the sandbox)");
   if (ns_create (&sb->ns, &call) < 0)
     die_creating_namespaces (sb, call);
-  if (outside_has_work (&sb->outside) && outside_go (&sb->outside) < 0)
+  /* With an outside watcher, the helper is sent to its child. */
+  if (outside_has_work (&sb->outside) && !sb->watch_outside && outside_go (&sb->outside) < 0)
     die_errno ("the helper process outside the sandbox: write");
 }
 
@@ -585,6 +586,11 @@ run_sandbox (struct sandbox *sb)
       pid_t child = fork_or_die ("the sandbox");
       if (child > 0)
         {
+          if (outside_has_work (&sb->outside) && outside_go_for (&sb->outside, child) < 0)
+            {
+              kill (child, SIGKILL);
+              die_errno ("the helper process outside the sandbox: write");
+            }
           report_started (sb, child);
           close_fd_ptr (&sb->pty_sock[1]);
           outside_close (&sb->outside);

@@ -96,6 +96,9 @@ test_outside_world_reached_with_net_user() {
   reach_far "${SW_CMD[@]}" --net-user
   status_is 0 "--net-user"
   assert_eq "ok ok" "$OUT" "the far TCP and UDP servers through --net-user"
+  # In a pid namespace, where an outside watcher stays outside.
+  reach_far "${SW_CMD[@]}" --unshare-all --net-user
+  assert_eq "ok ok" "$OUT" "the far TCP and UDP servers through --net-user with --unshare-all"
   reach_far "${SW_CMD[@]}" --unshare-net
   assert_eq "unreachable unreachable" "$OUT" "the far servers with --unshare-net"
 }
