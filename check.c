@@ -9,6 +9,7 @@
  * failing step goes through the same classifier as a real failure. */
 #include "config.h"
 #include "check.h"
+#include "net-user.h"
 #include "bind-mount.h"
 #include "diagnose.h"
 #include "id-ranges.h"
@@ -378,6 +379,7 @@ struct host
   char cgroup[256];
   int cgroup_delegated;   /* 1, 0, -1 unknown */
   int seccomp_install;    /* 0: a filter can be installed; else the errno */
+  struct net_helper_probe net_helpers[2];   /* --net-user's pasta, slirp4netns */
 };
 
 /* Whether a seccomp filter (--seccomp, --seccomp-deny, ...) can be
@@ -464,6 +466,7 @@ gather_host (struct host *h)
   h->new_mount_api = mount_api_is_new ();
   find_cgroup2 (h);
   h->seccomp_install = probe_seccomp_install ();
+  net_probe_helpers (h->net_helpers);
 }
 
 /* ---- the verdict ---------------------------------------------------------------- */
@@ -656,6 +659,15 @@ print_json (FILE *out, const struct host *h, const struct diag_facts *f, uid_t u
     }
   else
     fputs ("null", out);
+  fputs (",\n  \"net-user\": {", out);
+  for (size_t i = 0; i < N_ELEMENTS (h->net_helpers); i++)
+    {
+      const struct net_helper_probe *n = &h->net_helpers[i];
+      fprintf (out, "%s \"%s\": { \"path\": ", i ? "," : "", n->name);
+      json_write_string (out, n->path[0] ? n->path : NULL);
+      fprintf (out, ", \"usable\": %s }", n->usable ? "true" : "false");
+    }
+  fputs (" }", out);
   fprintf (out, ",\n  \"default-sandbox\": { \"ok\": %s", failed ? "false" : "true");
   if (failed)
     {
@@ -759,6 +771,18 @@ print_table (FILE *out, const struct host *h, const struct diag_facts *f, uid_t 
          h->cgroup[0] ? h->cgroup : "?", yes_no_unknown (h->cgroup_delegated));
   else
     row (out, "cgroup v2", "not mounted");
+  for (size_t i = 0; i < N_ELEMENTS (h->net_helpers); i++)
+    {
+      const struct net_helper_probe *n = &h->net_helpers[i];
+      char label[64];
+      snprintf (label, sizeof label, "--net-user: %s", n->name);
+      if (n->path[0] == '\0')
+        row (out, label, "not installed (Debian package %s)", n->package);
+      else
+        row (out, label, "%s%s", n->path, n->usable ? "" : ", but it does not run (--version fails)");
+    }
+  row (out, "--net-user uses", "%s", h->net_helpers[0].usable ? "pasta"
+                                     : h->net_helpers[1].usable ? "slirp4netns" : "nothing: --net-user cannot run here");
 
   fputs ("\nid ranges (--map-subids, --uid-map, --gid-map) of the caller\n", out);
   id_ranges_check_table (out, getuid ());

@@ -9,6 +9,7 @@
 #include "plan-internal.h"
 #include "seccomp-rules.h"
 
+#include <arpa/inet.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
@@ -463,6 +464,82 @@ apply_overlay (struct parser *p, const struct option_spec *spec, char **args)
 
 /* ---- option handlers: the user-mode network: --net-user, --forward-port, --netns (net-user.c) */
 
+static int
+apply_net_user (struct parser *p, const struct option_spec *spec, char **args)
+{
+  p->plan->net_user = true;
+  p->plan->ns[NS_NET] = NS_WANT_YES;
+  return 0;
+}
+
+/* A port number, 1 to 65535, or -1. */
+static int
+parse_port (const char *text, size_t len)
+{
+  char digits[8];
+  uint64_t v;
+  if (len == 0 || len >= sizeof digits)
+    return -1;
+  memcpy (digits, text, len);
+  digits[len] = '\0';
+  if (parse_uint_arg (digits, 10, 65535, &v) < 0 || v == 0)
+    return -1;
+  return (int) v;
+}
+
+/* ADDR of --forward-port: an IPv4 address, or an IPv6 one in brackets.
+ * inet_pton reads text and makes no system call. */
+static bool
+parse_forward_addr (const char *text, size_t len, struct port_forward *fwd)
+{
+  unsigned char bytes[16];
+  bool ipv6 = len >= 2 && text[0] == '[' && text[len - 1] == ']';
+  if (ipv6)
+    {
+      text++;
+      len -= 2;
+    }
+  if (len == 0 || len >= sizeof fwd->host_addr)
+    return false;
+  memcpy (fwd->host_addr, text, len);
+  fwd->host_addr[len] = '\0';
+  fwd->host_addr_is_ipv6 = ipv6;
+  return inet_pton (ipv6 ? AF_INET6 : AF_INET, fwd->host_addr, bytes) == 1;
+}
+
+/* [ADDR:]HOSTPORT:SANDBOXPORT[/tcp|/udp] */
+static int
+apply_forward_port (struct parser *p, const struct option_spec *spec, char **args)
+{
+  const char *text = args[0];
+  struct port_forward fwd = { .spec = text };
+  const char *slash = strchr (text, '/');
+  size_t len = slash ? (size_t) (slash - text) : strlen (text);
+  const char *usage = "expected [ADDR:]HOSTPORT:SANDBOXPORT[/tcp|/udp], ports from 1 to 65535";
+
+  if (slash && strcmp (slash, "/udp") != 0 && strcmp (slash, "/tcp") != 0)
+    return fail (p, "%s %s: the protocol is tcp or udp, not '%s'", spec->name, text, slash + 1);
+  fwd.udp = slash && strcmp (slash, "/udp") == 0;
+  const char *last = memrchr (text, ':', len);
+  if (last == NULL)
+    return fail (p, "%s %s: %s", spec->name, text, usage);
+  int sandbox_port = parse_port (last + 1, len - (size_t) (last + 1 - text));
+  const char *host = memrchr (text, ':', (size_t) (last - text));
+  const char *host_port_text = host ? host + 1 : text;
+  int host_port = parse_port (host_port_text, (size_t) (last - host_port_text));
+  if (host_port < 0 || sandbox_port < 0)
+    return fail (p, "%s %s: %s", spec->name, text, usage);
+  if (host && !parse_forward_addr (text, (size_t) (host - text), &fwd))
+    return fail (p, "%s %s: '%.*s' is not an IPv4 address or an IPv6 one in brackets",
+                 spec->name, text, (int) (host - text), text);
+  fwd.host_port = (unsigned) host_port;
+  fwd.sandbox_port = (unsigned) sandbox_port;
+  struct plan *plan = p->plan;
+  plan->forwards = plan_append (plan->forwards, &plan->n_forwards, sizeof fwd);
+  plan->forwards[plan->n_forwards - 1] = fwd;
+  return 0;
+}
+
 /* ---- option handlers: limits: --rlimit, --timeout, cgroup v2 limits (limits.c, cgroup.c) */
 
 /* ---- option handlers: policy by name: seccomp rules, Landlock (seccomp-rules.c, landlock.c) */
@@ -771,6 +848,11 @@ static const struct option_spec options[] = {
   { "--as-pid-1", 0, "", "Do not install a reaper process with PID=1", apply_flag, 0, FIELD (as_pid_1) },
 
   /* the user-mode network: --net-user, --forward-port, --netns (net-user.c) */
+  GROUP ("Network"),
+  { "--net-user", 0, "", "Create new network namespace with outbound connectivity through pasta (or slirp4netns)", apply_net_user, 0, 0 },
+  { "--allow-host-loopback", 0, "", "With --net-user: let the gateway address reach services on the host's 127.0.0.1", apply_flag, 0, FIELD (allow_host_loopback) },
+  { "--forward-port", 1, "[ADDR:]HOSTPORT:SANDBOXPORT[/tcp|/udp]", "With --net-user: forward a host port (on 127.0.0.1 unless ADDR) to the sandbox (repeatable)", apply_forward_port, 0, 0 },
+  { "--netns", 1, "FD", "Use this network namespace instead of creating one", apply_fd_field, 0, FIELD (netns_fd) },
 
   /* limits: --rlimit, --timeout, cgroup v2 limits (limits.c, cgroup.c) */
 

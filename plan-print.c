@@ -94,6 +94,34 @@ string_array (struct printer *p, const char *key, const char *const *items, size
   fputc (']', p->out);
 }
 
+/* The network plan: "network" says which (the host's, a new one with lo
+ * only, a user-mode one, a joined one); a user-mode network lists its
+ * forwards.  Which helper runs it (pasta, else slirp4netns) is the host's
+ * to say when it starts: --check tells. */
+static void
+print_network (struct printer *p, const struct plan *plan)
+{
+  const char *network = plan->netns_fd >= 0 ? "joined"
+                        : plan->net_user ? "user"
+                        : plan->ns[NS_NET] == NS_WANT_NO ? "host" : "loopback-only";
+  string_member (p, "network", network);
+  optional_fd (p, "netns_fd", plan->netns_fd);
+  if (!plan->net_user)
+    return;
+  bool_member (p, "allow_host_loopback", plan->allow_host_loopback);
+  member (p, "forward_ports");
+  fputc ('[', p->out);
+  for (size_t i = 0; i < plan->n_forwards; i++)
+    {
+      const struct port_forward *fwd = &plan->forwards[i];
+      fprintf (p->out, "%s{\"host_addr\": ", i ? ", " : "");
+      json_write_string (p->out, fwd->host_addr[0] ? fwd->host_addr : "127.0.0.1");
+      fprintf (p->out, ", \"host_port\": %u, \"sandbox_port\": %u, \"protocol\": \"%s\"}",
+               fwd->host_port, fwd->sandbox_port, fwd->udp ? "udp" : "tcp");
+    }
+  fputc (']', p->out);
+}
+
 /* ---- the sandbox ---------------------------------------------------------- */
 
 /* An object as the value of key; end_member_object() closes it. */
@@ -340,6 +368,7 @@ print_sandbox (struct printer *p, const struct plan *plan, const struct host_fac
   optional_string (p, "file_label", plan->file_label);
 
   /* network */
+  print_network (p, plan);
 
   /* limits */
 

@@ -36,6 +36,7 @@ plan_init (struct plan *plan, int argc, char *const *argv)
   plan->info_fd = plan->json_status_fd = plan->sync_fd = -1;
   plan->block_fd = plan->userns_block_fd = -1;
   plan->userns_fd = plan->userns2_fd = plan->pidns_fd = plan->seccomp_fd = -1;
+  plan->netns_fd = -1;
   plan->invoked_as = argc > 0 ? argv[0] : "swaddle";
   plan->n_args = argc > 0 ? (size_t) argc - 1 : 0;
   plan->args = xcalloc (plan->n_args + 1, sizeof (char *));
@@ -112,6 +113,7 @@ plan_free (struct plan *plan)
   free (plan->cap_edits);
 
   /* network */
+  free (plan->forwards);
 
   /* limits */
 
@@ -357,6 +359,19 @@ plan_validate (struct plan *plan, const struct host_facts *facts, struct plan_er
     return invalid (error, "--disable-userns requires --unshare-user or --userns");
 
   /* network */
+  if (plan->net_user && plan->ns[NS_NET] == NS_WANT_NO)
+    return invalid (error, "--net-user cannot be combined with --share-net: it needs a network namespace of its own");
+  if (plan->net_user && plan->netns_fd >= 0)
+    return invalid (error, "--netns %d cannot be combined with --net-user: it joins an existing network namespace instead",
+                    plan->netns_fd);
+  if (!plan->net_user && plan->n_forwards > 0)
+    return invalid (error, "--forward-port %s requires --net-user", plan->forwards[0].spec);
+  if (!plan->net_user && plan->allow_host_loopback)
+    return invalid (error, "--allow-host-loopback requires --net-user");
+  /* The joined namespace takes the place of the one --unshare-net or
+   * --unshare-all would create. */
+  if (plan->netns_fd >= 0)
+    plan->ns[NS_NET] = NS_WANT_NO;
 
   /* limits */
 

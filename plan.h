@@ -103,6 +103,16 @@ enum ns_type
   NS_TYPE_COUNT,
 };
 
+/* --forward-port [ADDR:]HOSTPORT:SANDBOXPORT[/tcp|/udp] */
+struct port_forward
+{
+  const char *spec;           /* as given, for messages */
+  char host_addr[48];         /* "" for 127.0.0.1 (the default) */
+  bool host_addr_is_ipv6;
+  unsigned host_port, sandbox_port;
+  bool udp;
+};
+
 enum ns_want
 {
   NS_WANT_NO,
@@ -184,6 +194,11 @@ struct plan
 
 
   /* ---- the user-mode network: --net-user, --forward-port, --netns (net-user.c) */
+  bool net_user;              /* --net-user: a network namespace with pasta or slirp4netns */
+  bool allow_host_loopback;   /* --allow-host-loopback: the gateway address reaches the host's lo */
+  struct port_forward *forwards;  /* --forward-port, in order */
+  size_t n_forwards;
+  int netns_fd;               /* --netns: join this network namespace; -1 when not given */
 
   /* ---- limits: --rlimit, --timeout, cgroup v2 limits (limits.c, cgroup.c) */
 

@@ -22,6 +22,7 @@
 #include "install-check.h"
 #include "landlock.h"
 #include "namespaces.h"
+#include "net-user.h"
 #include "network.h"
 #include "outside.h"
 #include "plan.h"
@@ -189,9 +190,14 @@ decide (struct sandbox *sb)
    * the payload must be a child. */
   bool session_needs_child = plan->new_session && getpgrp () == getpid ();
   bool exit_status_wanted = plan->json_status_fd >= 0 || plan->sync_fd >= 0;
+  /* --net-user's helper outside is a child of the process that forked it:
+   * not of the payload, whose wait() for all its children would wait for
+   * it too. */
+  bool helper_needs_parent = plan->net_user;
   sb->watch_inside = !plan->as_pid_1
                      && (sb->own_pid_ns || plan->n_lock_files > 0
-                         || ((exit_status_wanted || session_needs_child) && !sb->watch_outside));
+                         || ((exit_status_wanted || session_needs_child || helper_needs_parent)
+                             && !sb->watch_outside));
   sb->parent = getppid ();
   sb->caller_caps = sb->facts.is_root ? caller_permitted_caps () : 0;
   sb->cgroup_delegated = (sb->ns.clone_flags & CLONE_NEWCGROUP) && plan_has_op (plan, OP_SYS)
@@ -247,6 +253,7 @@ prepare (struct sandbox *sb)
     die_errno ("--info-fd/--json-status-fd: open /proc/self/ns");
   if (plan->pty && socketpair (AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sb->pty_sock) < 0)
     die_errno ("--pty: socketpair");
+  net_prepare (plan, &sb->outside);
   mount_api_init ();
 }
 
@@ -293,6 +300,7 @@ enter_namespaces (struct sandbox *sb)
                  user ? sb->plan->userns_fd : sb->plan->pidns_fd,
                  user ? "CLONE_NEWUSER" : "CLONE_NEWPID");
     }
+  net_join (sb->plan);
   /* The kernel nests a new pid namespace only in the one its creator
    * lives in; after setns() only children live in the --pidns one. */
   if (sb->plan->pidns_fd >= 0 && (sb->ns.clone_flags & CLONE_NEWPID))
@@ -339,6 +347,7 @@ report_started (struct sandbox *sb, pid_t child)
   if (plan->info_fd < 0 && plan->json_status_fd < 0)
     return;
   status_read_ns_ids (sb->ns_dir, sb->ns.clone_flags, &ids);
+  ids.outside_helper = sb->outside.pid;
   close_fd_ptr (&sb->ns_dir);
   if (plan->info_fd >= 0)
     {
@@ -607,6 +616,7 @@ run_sandbox (struct sandbox *sb)
 
   write_id_maps (sb);
   build_sandbox (sb);
+  net_wait_ready (sb->plan, &sb->outside);
 
   if (sb->watch_inside)
     {

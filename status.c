@@ -29,6 +29,7 @@ status_read_ns_ids (int ns_dir, int clone_flags, struct ns_ids *ids)
 {
   _Static_assert (N_ELEMENTS (listed_ns) <= N_ELEMENTS (ids->inode), "room for every namespace");
   ids->clone_flags = clone_flags;
+  ids->outside_helper = 0;
   for (size_t i = 0; i < N_ELEMENTS (listed_ns); i++)
     {
       struct stat st;
@@ -50,6 +51,9 @@ status_write_started (int fd, bool pretty, pid_t child_pid, const struct ns_ids 
     if (ids->inode[i] != 0)
       used += (size_t) snprintf (out + used, sizeof out - used, "%s\"%s-namespace\": %llu",
                                  separator, listed_ns[i].name, ids->inode[i]);
+  if (ids->outside_helper > 0)
+    used += (size_t) snprintf (out + used, sizeof out - used, "%s\"outside-helper-pid\": %d",
+                               separator, (int) ids->outside_helper);
   used += (size_t) snprintf (out + used, sizeof out - used, "%s", close_brace);
   return write_all (fd, out, used);
 }

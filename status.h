@@ -12,12 +12,15 @@ struct ns_ids
 {
   int clone_flags;
   unsigned long long inode[8];
+  /* The helper swaddle left outside (outside.h), while it runs: it takes
+   * --net-user's pasta or slirp4netns along when it ends.  0: none. */
+  pid_t outside_helper;
 };
 
 void status_read_ns_ids (int ns_dir, int clone_flags, struct ns_ids *ids);
 
-/* The JSON object describing the running sandbox: child-pid and the inode
- * of each namespace created.  pretty: the multi-line form of --info-fd. */
+/* The JSON object describing the running sandbox: child-pid, the inode
+ * of each namespace created, and outside-helper-pid when there is one.  pretty: the multi-line form of --info-fd. */
 int status_write_started (int fd, bool pretty, pid_t child_pid, const struct ns_ids *ids);
 int status_write_exit_code (int fd, int exit_code);
 

@@ -501,6 +501,48 @@ class Bench:
                                         "argv": cmds[nf + 2][1:], "tools": {"swaddle": per[nf + 2]}})
         self.startup_cmds = (cases, cmds, fp_fds)
 
+    # ---- the user-mode network (issue 14) ---------------------------------------
+    def net_user(self):
+        """--net-user true against bwrap --unshare-net with pasta attached by hand, and
+        against swaddle --unshare-net: the price of the network."""
+        if not shutil.which("pasta"):
+            self.fail("net-user: pasta (Debian package passt) is not installed")
+            return
+        by_hand = os.path.join(self.bin, "net-by-hand.sh")
+        shutil.copyfile(os.path.join(BENCH, "net-by-hand.sh"), by_hand)
+        os.chmod(by_hand, 0o755)
+        argv = ["--ro-bind", "/", "/", "true"]
+        cmds = [[self.swaddle, "--net-user"] + argv,
+                ["/bin/sh", by_hand, self.bwrap] + argv,
+                [self.swaddle, "--unshare-net"] + argv]
+        runs = 3 if self.quick else 21
+        warmup = 1
+        sched = []
+        for r in range(warmup + runs):
+            sched += [0, 1, 2] if r % 2 == 0 else [2, 1, 0]
+        res, errors = self.time_runs("net-user", cmds, sched)
+        labels = ("swaddle --net-user", "bwrap --unshare-net + pasta by hand", "swaddle --unshare-net")
+        per = [self.summarise(res[i][warmup:], errors, f"net-user {labels[i]}") for i in range(3)]
+        self.results["net_user"] = {"argv": argv, "tools": dict(zip(("net-user", "by-hand", "unshare-net"), per))}
+
+    def report_net_user(self, p):
+        e = self.results.get("net_user")
+        if not e:
+            return
+        t = e["tools"]
+        n, h, u = (t[k]["median_s"] for k in ("net-user", "by-hand", "unshare-net"))
+        p("")
+        p("== The user-mode network: --ro-bind / / true, median wall time (ms) ==")
+        for key, label in (("net-user", "swaddle --net-user"), ("by-hand", "bwrap --unshare-net + pasta by hand"),
+                           ("unshare-net", "swaddle --unshare-net")):
+            m = t[key]["median_s"]
+            p(f"  {label:<38} {m * 1e3:9.3f}" if m else f"  {label:<38} FAILED")
+        if n and h and u:
+            p(f"  ratio --net-user / by hand: {n / h:.3f}; --net-user costs {(n - u) * 1e3:+.1f} ms over --unshare-net")
+            self.results["targets"].append({"target": "start-up --net-user: swaddle <= 0.7x bwrap + pasta by hand",
+                                            "measured": f"{n / h:.3f}x ({n * 1e3:.1f} vs {h * 1e3:.1f} ms)",
+                                            "pass": n / h <= 0.7})
+
     # ---- memory --------------------------------------------------------------
     def memory(self):
         cases, cmds, fp_fds = self.startup_cmds
@@ -690,7 +732,9 @@ class Bench:
             for c in R["crosscheck"]:
                 p(f"  {c['command']:<40} {c['median_s'] * 1e3:9.3f} ms  ({c['runs']} runs)")
         p("")
-        p("== Targets (issue 4) ==")
+        self.report_net_user(p)
+        p("")
+        p("== Targets (issue 4; issue 14: --net-user) ==")
         self.targets(floor_u)
         for t in R["targets"]:
             p(f"  [{'PASS' if t['pass'] else 'FAIL' if t['pass'] is not None else 'n/a '}] {t['target']}: {t['measured']}")
@@ -821,7 +865,7 @@ def main():
     outdir = args.out or (QUICK_OUT if args.quick else BENCH)
     try:
         log(f"bench: work dir {b.work}; load {os.getloadavg()[0]:.2f}")
-        for name, phase in (("start-up", b.startup), ("scaling", b.scaling),
+        for name, phase in (("start-up", b.startup), ("net-user", b.net_user), ("scaling", b.scaling),
                             ("memory", b.memory), ("hyperfine cross-check", b.crosscheck)):
             t = time.monotonic()
             phase()

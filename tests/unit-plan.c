@@ -489,6 +489,10 @@ static struct row rows[] = {
   { "--pty", 0 },
   { "--die-with-parent", 0 },
   { "--as-pid-1", 0, {}, { "--unshare-pid" } },
+  { "--net-user", 0 },
+  { "--allow-host-loopback", 0, {}, { "--net-user" } },
+  { "--forward-port", 1, { "8080:80" }, { "--net-user" } },
+  { "--netns", 1, { "5" } },
   /* policy */
   { "--seccomp-deny", 1, { "ptrace,mount" } },
   { "--seccomp-allow", 1, { "read,write" } },
@@ -508,8 +512,9 @@ static struct row rows[] = {
 };
 
 /* 61 options of bubblewrap 0.8, 6 more of 0.11, 1 of 0.12, --check,
- * --json, --sys, 11 of policy by name and the 3 of id ranges. */
-Test (table, has_every_option) { cr_assert_eq (COUNT (rows), 87); }
+ * --json, --sys; the network's 4, 11 of policy by name and the 3 of id
+ * ranges. */
+Test (table, has_every_option) { cr_assert_eq (COUNT (rows), 91); }
 
 /* Append a row's words (what it needs, the option, `n_args` of its
  * arguments, what follows it) to words[*n]. */
@@ -597,7 +602,7 @@ PARAM_TEST (table, missing_arguments, rows, struct row, r)
 T (table, all_rows_together)
 {
   /* Not the rows that stop reading, skip validation or contradict others. */
-  static const char skip[] = " --help --version --check --json --userns --userns2 --add-seccomp-fd --assert-userns-disabled "
+  static const char skip[] = " --help --version --check --json --userns --userns2 --add-seccomp-fd --assert-userns-disabled --netns "
                              /* id ranges: not with --disable-userns, nor --map-subids with the maps */
                              " --map-subids --uid-map --gid-map ";
   const char *words[256] = { 0 };
@@ -622,6 +627,7 @@ T (table, all_rows_together)
   cr_assert (plan.n_lock_files == 1 && plan.n_cap_edits == 2 && plan.seccomp_fd == 5 && plan.pidns_fd == 5);
   cr_assert (plan.sync_fd == 5 && plan.block_fd == 5 && plan.userns_block_fd == 5 && plan.json_status_fd == 5);
   cr_assert_eq (plan.info_fd, 5);      /* the row comes after --userns-block-fd's --info-fd 6 */
+  cr_assert (plan.net_user && plan.allow_host_loopback && plan.n_forwards == 1 && plan.netns_fd == -1);
   EXPECT_COMMAND ("true");
   validate_ok (true);
 }

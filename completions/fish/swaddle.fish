@@ -47,6 +47,10 @@ function __swaddle_args
             echo text
         case --landlock-ro --landlock-rw
             echo path
+        case --netns
+            echo fd
+        case --forward-port
+            echo text
     end
 end
 
@@ -210,6 +214,10 @@ __swaddle_option pty 'Run on a terminal of its own, relayed to this one'
 __swaddle_option die-with-parent 'Kill the sandbox when the caller dies'
 __swaddle_option as-pid-1 'Run the command as pid 1, without a reaper'
 # network
+__swaddle_option net-user 'A network namespace of its own, connected through pasta or slirp4netns'
+__swaddle_option allow-host-loopback "With --net-user, let the gateway address reach the host's 127.0.0.1"
+__swaddle_option forward-port 'Forward [ADDR:]HOSTPORT:SANDBOXPORT[/tcp|/udp] to the sandbox'
+__swaddle_option netns 'Use the network namespace of a descriptor'
 # limits
 # policy
 __swaddle_option seccomp-deny 'Make these system calls fail'
