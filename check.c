@@ -11,6 +11,7 @@
 #include "check.h"
 #include "net-user.h"
 #include "bind-mount.h"
+#include "cgroup.h"
 #include "diagnose.h"
 #include "id-ranges.h"
 #include "utils.h"
@@ -380,6 +381,8 @@ struct host
   int cgroup_delegated;   /* 1, 0, -1 unknown */
   int seccomp_install;    /* 0: a filter can be installed; else the errno */
   struct net_helper_probe net_helpers[2];   /* --net-user's pasta, slirp4netns */
+  bool cgroup_limits;     /* --memory-max, --pids-max, --cpu-max can be had */
+  char cgroup_limits_why[512];
 };
 
 /* Whether a seccomp filter (--seccomp, --seccomp-deny, ...) can be
@@ -467,6 +470,7 @@ gather_host (struct host *h)
   find_cgroup2 (h);
   h->seccomp_install = probe_seccomp_install ();
   net_probe_helpers (h->net_helpers);
+  h->cgroup_limits = cgroup_limits_possible (h->cgroup_limits_why, sizeof h->cgroup_limits_why);
 }
 
 /* ---- the verdict ---------------------------------------------------------------- */
@@ -668,6 +672,9 @@ print_json (FILE *out, const struct host *h, const struct diag_facts *f, uid_t u
       fprintf (out, ", \"usable\": %s }", n->usable ? "true" : "false");
     }
   fputs (" }", out);
+  fprintf (out, ",\n  \"cgroup-limits\": { \"possible\": %s, \"why\": ", h->cgroup_limits ? "true" : "false");
+  json_write_string (out, h->cgroup_limits_why);
+  fputs (" }", out);
   fprintf (out, ",\n  \"default-sandbox\": { \"ok\": %s", failed ? "false" : "true");
   if (failed)
     {
@@ -783,6 +790,7 @@ print_table (FILE *out, const struct host *h, const struct diag_facts *f, uid_t 
     }
   row (out, "--net-user uses", "%s", h->net_helpers[0].usable ? "pasta"
                                      : h->net_helpers[1].usable ? "slirp4netns" : "nothing: --net-user cannot run here");
+  row (out, "cgroup limits", "%s: %s", h->cgroup_limits ? "yes" : "no", h->cgroup_limits_why);
 
   fputs ("\nid ranges (--map-subids, --uid-map, --gid-map) of the caller\n", out);
   id_ranges_check_table (out, getuid ());

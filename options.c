@@ -542,6 +542,47 @@ apply_forward_port (struct parser *p, const struct option_spec *spec, char **arg
 
 /* ---- option handlers: limits: --rlimit, --timeout, cgroup v2 limits (limits.c, cgroup.c) */
 
+static int
+apply_rlimit (struct parser *p, const struct option_spec *spec, char **args)
+{
+  struct plan_rlimit limit;
+  char why[256];
+  if (rlimit_parse (args[0], &limit, why, sizeof why) < 0)
+    return fail (p, "--rlimit %s: %s", args[0], why);
+  struct plan *plan = p->plan;
+  plan->rlimits = plan_append (plan->rlimits, &plan->n_rlimits, sizeof limit);
+  plan->rlimits[plan->n_rlimits - 1] = limit;
+  return 0;
+}
+
+static int
+apply_timeout (struct parser *p, const struct option_spec *spec, char **args)
+{
+  char why[256];
+  if (timeout_parse (args[0], &p->plan->timeout_ms, &p->plan->timeout_grace_ms, why, sizeof why) < 0)
+    return fail (p, "--timeout %s: %s", args[0], why);
+  p->plan->timeout_text = args[0];
+  return 0;
+}
+
+enum cgroup_limit { LIMIT_MEMORY, LIMIT_PIDS, LIMIT_CPU };
+
+static int
+apply_cgroup_limit (struct parser *p, const struct option_spec *spec, char **args)
+{
+  struct plan *plan = p->plan;
+  char why[256];
+  int r = spec->data == LIMIT_MEMORY ? bytes_parse (args[0], &plan->memory_max, why, sizeof why)
+          : spec->data == LIMIT_PIDS ? count_parse (args[0], &plan->pids_max, why, sizeof why)
+                                     : cpu_max_parse (args[0], &plan->cpu_quota_us, &plan->cpu_period_us, why, sizeof why);
+  if (r < 0)
+    return fail (p, "%s %s: %s", spec->name, args[0], why);
+  const char **text = spec->data == LIMIT_MEMORY ? &plan->memory_max_text
+                      : spec->data == LIMIT_PIDS ? &plan->pids_max_text : &plan->cpu_max_text;
+  *text = args[0];
+  return 0;
+}
+
 /* ---- option handlers: policy by name: seccomp rules, Landlock (seccomp-rules.c, landlock.c) */
 
 /* Call back for each item of a comma-separated list; an empty list or
@@ -855,6 +896,12 @@ static const struct option_spec options[] = {
   { "--netns", 1, "FD", "Use this network namespace instead of creating one", apply_fd_field, 0, FIELD (netns_fd) },
 
   /* limits: --rlimit, --timeout, cgroup v2 limits (limits.c, cgroup.c) */
+  GROUP ("Limits"),
+  { "--rlimit", 1, "NAME=SOFT[:HARD]", "Set a resource limit (nofile, nproc, as, cpu, fsize, core, stack, ...; a number, unlimited or inf) for the payload and pid 1", apply_rlimit, 0, 0 },
+  { "--timeout", 1, "SECONDS[:GRACE]", "After SECONDS, SIGTERM to every process of the sandbox, SIGKILL GRACE (5) seconds later; exit 124", apply_timeout, 0, 0 },
+  { "--memory-max", 1, "BYTES", "Limit the sandbox's memory in a cgroup of its own (K, M, G suffixes; needs a delegated cgroup v2)", apply_cgroup_limit, 0, LIMIT_MEMORY },
+  { "--pids-max", 1, "N", "Limit the sandbox to N processes and threads in a cgroup of its own (needs a delegated cgroup v2)", apply_cgroup_limit, 0, LIMIT_PIDS },
+  { "--cpu-max", 1, "CPUS|QUOTA/PERIOD", "Limit the sandbox's CPU time: a number of CPUs (1.5), or cpu.max microseconds (needs a delegated cgroup v2)", apply_cgroup_limit, 0, LIMIT_CPU },
 
   /* policy by name: seccomp rules, Landlock (seccomp-rules.c, landlock.c) */
   GROUP ("Policy"),

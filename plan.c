@@ -116,6 +116,7 @@ plan_free (struct plan *plan)
   free (plan->forwards);
 
   /* limits */
+  free (plan->rlimits);
 
   /* policy */
   free (plan->seccomp_deny);
@@ -316,6 +317,27 @@ validate_id_ranges (const struct plan *plan, const struct host_facts *facts, str
                                 facts->gid, error);
 }
 
+/* --rlimit above the caller's hard limit: only root may raise it (in
+ * swaddle's first process, before any namespace). */
+static int
+validate_limits (const struct plan *plan, const struct host_facts *facts, struct plan_error *error)
+{
+  for (size_t i = 0; i < plan->n_rlimits && facts->rlimits_known && !facts->is_root; i++)
+    {
+      const struct plan_rlimit *r = &plan->rlimits[i];
+      uint64_t hard = facts->rlimit_hard[r->resource];
+      uint64_t wanted = r->has_hard ? r->hard : r->soft;
+      if (wanted > hard)
+        return invalid (error, "--rlimit %s: above this process's hard limit for %s (%llu): only root may raise it; "
+                        "lower the value, or raise the hard limit before swaddle (prlimit, ulimit -H, limits.conf)",
+                        r->text, rlimit_name (r->resource), (unsigned long long) hard);
+    }
+  if (plan->timeout_ms && plan->as_pid_1 && plan->pty)
+    return invalid (error, "--timeout %s cannot be combined with --as-pid-1 and --pty: nothing would watch the time "
+                    "(drop --as-pid-1, and swaddle's pid 1 ends the sandbox in time)", plan->timeout_text);
+  return 0;
+}
+
 int
 plan_validate (struct plan *plan, const struct host_facts *facts, struct plan_error *error)
 {
@@ -374,6 +396,8 @@ plan_validate (struct plan *plan, const struct host_facts *facts, struct plan_er
     plan->ns[NS_NET] = NS_WANT_NO;
 
   /* limits */
+  if (validate_limits (plan, facts, error) < 0)
+    return -1;
 
   /* policy */
   if (plan->seccomp_errno != 0 && plan->n_seccomp_deny == 0 && plan->n_seccomp_allow == 0)

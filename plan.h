@@ -13,6 +13,8 @@
 #include <stdio.h>
 #include <sys/types.h>
 
+#include "limits-plan.h"
+
 enum op_kind
 {
   OP_BIND,        /* --bind, --dev-bind, --ro-bind and the -try forms */
@@ -201,6 +203,16 @@ struct plan
   int netns_fd;               /* --netns: join this network namespace; -1 when not given */
 
   /* ---- limits: --rlimit, --timeout, cgroup v2 limits (limits.c, cgroup.c) */
+  struct plan_rlimit *rlimits;  /* --rlimit, in order: a later one of a name wins */
+  size_t n_rlimits;
+  uint64_t timeout_ms;        /* --timeout: 0 for none */
+  uint64_t timeout_grace_ms;  /* SIGTERM, then SIGKILL this much later */
+  const char *timeout_text;
+  uint64_t memory_max;        /* --memory-max in bytes: 0 for none */
+  uint64_t pids_max;          /* --pids-max: 0 for none */
+  uint64_t cpu_quota_us;      /* --cpu-max: 0 for none */
+  uint64_t cpu_period_us;
+  const char *memory_max_text, *pids_max_text, *cpu_max_text;  /* as given, for messages */
 
   /* ---- policy by name: seccomp rules, Landlock (seccomp-rules.c, landlock.c) */
   const char **seccomp_deny;   /* --seccomp-deny, --seccomp-profile: call names */
@@ -267,6 +279,9 @@ struct host_facts
   bool is_root;               /* real uid 0 */
   uid_t uid;                  /* the caller's real ids */
   gid_t gid;
+  /* --rlimit: the caller's hard limits, by RLIMIT_* (read before validation). */
+  bool rlimits_known;
+  uint64_t rlimit_hard[16];
 };
 
 int plan_build (struct plan *plan, int argc, char *const *argv,

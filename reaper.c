@@ -3,6 +3,7 @@
 #include "utils.h"
 
 #include <string.h>
+#include <time.h>
 #include <sys/wait.h>
 
 /* What a supervisor or a terminal sends to stop or poke the payload. */
@@ -51,6 +52,14 @@ install_handlers (void)
     sigaction (forwarded_signals[i], &sa, NULL);
 }
 
+uint64_t
+monotonic_ms (void)
+{
+  struct timespec now;
+  clock_gettime (CLOCK_MONOTONIC, &now);
+  return (uint64_t) now.tv_sec * 1000 + (uint64_t) now.tv_nsec / 1000000;
+}
+
 int
 exit_code_from_wait_status (int status)
 {
@@ -80,8 +89,26 @@ reap (pid_t child, bool reap_orphans, int *child_status)
     }
 }
 
+/* Until the timer's deadline; false when it has passed. */
+static bool
+wait_signal (const sigset_t *waited, struct monitor_timer *timer, siginfo_t *info, int *sig)
+{
+  if (timer == NULL || timer->deadline_ms == 0)
+    {
+      *sig = sigwaitinfo (waited, info);
+      return true;
+    }
+  uint64_t now = monotonic_ms ();
+  if (now >= timer->deadline_ms)
+    return false;
+  uint64_t left = timer->deadline_ms - now;
+  struct timespec wait = { (time_t) (left / 1000), (long) (left % 1000) * 1000000 };
+  *sig = sigtimedwait (waited, info, &wait);
+  return !(*sig < 0 && errno == EAGAIN);
+}
+
 int
-monitor_child (pid_t child, bool reap_orphans)
+monitor_child_timed (pid_t child, bool reap_orphans, struct monitor_timer *timer)
 {
   sigset_t waited;
   int status = 0;
@@ -95,7 +122,12 @@ monitor_child (pid_t child, bool reap_orphans)
   for (;;)
     {
       siginfo_t info;
-      int sig = sigwaitinfo (&waited, &info);
+      int sig;
+      if (!wait_signal (&waited, timer, &info, &sig))
+        {
+          timer->expired (timer, child);
+          continue;
+        }
       if (sig < 0)
         continue;
       if (sig == SIGCHLD)
@@ -106,6 +138,12 @@ monitor_child (pid_t child, bool reap_orphans)
         }
       forward_signal (child, &info);
     }
+}
+
+int
+monitor_child (pid_t child, bool reap_orphans)
+{
+  return monitor_child_timed (child, reap_orphans, NULL);
 }
 
 void

@@ -3,6 +3,7 @@
 
 #include <signal.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 /* Block the signals the monitor forwards (and SIGCHLD) before a fork, so
@@ -26,3 +27,14 @@ bool reap (pid_t child, bool reap_orphans, int *child_status);
 int monitor_child (pid_t child, bool reap_orphans);
 
 int exit_code_from_wait_status (int status);
+
+/* A deadline for monitor_child_timed(): when it passes, expired() runs
+ * (it may set a later deadline, or 0 for none). */
+struct monitor_timer
+{
+  uint64_t deadline_ms;       /* on monotonic_ms()'s clock; 0: none */
+  void (*expired) (struct monitor_timer *timer, pid_t child);
+};
+
+int monitor_child_timed (pid_t child, bool reap_orphans, struct monitor_timer *timer);
+uint64_t monotonic_ms (void);

@@ -16,11 +16,13 @@
  *      and the payload is exec'd. */
 #include "config.h"
 #include "bind-mount.h"
+#include "cgroup.h"
 #include "check.h"
 #include "diagnose.h"
 #include "id-ranges.h"
 #include "install-check.h"
 #include "landlock.h"
+#include "limits-run.h"
 #include "namespaces.h"
 #include "net-user.h"
 #include "network.h"
@@ -67,6 +69,8 @@ struct sandbox
   int pty_sock[2];        /* --pty: the master goes out through [1] to [0] */
   struct outside outside; /* work done from the caller's namespaces (id maps, network) */
   struct id_ranges id_ranges;   /* --map-subids, --uid-map, --gid-map: written from outside */
+  struct timeout_report timeout_report;  /* --timeout: an inner watcher tells the outermost */
+  struct sandbox_cgroup cgroup;          /* --memory-max, --pids-max, --cpu-max */
 };
 
 /* ---- the command line ---------------------------------------------------- */
@@ -163,6 +167,7 @@ read_plan (struct plan *plan, struct host_facts *facts, int argc, char **argv)
   facts->uid = getuid ();
   facts->gid = getgid ();
   facts->is_root = facts->uid == 0;
+  rlimits_read_host (facts);
   if (plan_validate (plan, facts, &error) < 0)
     die_plan_error (plan, &error);
   if (plan->print_plan)
@@ -185,7 +190,8 @@ decide (struct sandbox *sb)
   sb->own_pid_ns = (sb->ns.clone_flags & CLONE_NEWPID) || plan->pidns_fd >= 0;
   /* Only a child enters a pid namespace. */
   sb->watch_outside = sb->own_pid_ns
-                     || plan->pty;   /* the relay stays outside, with the caller's terminal */
+                     || plan->pty    /* the relay stays outside, with the caller's terminal */
+                     || plan_wants_cgroup (plan);  /* the cgroup is removed from outside it */
   /* setsid() refuses a process group leader (an interactive shell's job):
    * the payload must be a child. */
   bool session_needs_child = plan->new_session && getpgrp () == getpid ();
@@ -195,7 +201,7 @@ decide (struct sandbox *sb)
    * it too. */
   bool helper_needs_parent = plan->net_user;
   sb->watch_inside = !plan->as_pid_1
-                     && (sb->own_pid_ns || plan->n_lock_files > 0
+                     && (sb->own_pid_ns || plan->n_lock_files > 0 || plan->timeout_ms
                          || ((exit_status_wanted || session_needs_child || helper_needs_parent)
                              && !sb->watch_outside));
   sb->parent = getppid ();
@@ -208,6 +214,7 @@ decide (struct sandbox *sb)
   sb->pty = PTY_PAIR_NONE;
   sb->pty_sock[0] = sb->pty_sock[1] = -1;
   sb->outside = (struct outside) OUTSIDE_INIT;
+  sb->cgroup = SANDBOX_CGROUP_NONE;
 }
 
 /* The caller's descriptors that steer swaddle are swaddle's to keep: the
@@ -255,6 +262,10 @@ prepare (struct sandbox *sb)
     die_errno ("--pty: socketpair");
   net_prepare (plan, &sb->outside);
   mount_api_init ();
+  if (sb->facts.is_root)
+    rlimits_raise_hard (plan);
+  timeout_report_open (&sb->timeout_report, plan);
+  cgroup_check (plan);
 }
 
 /* --die-with-parent: SIGKILL when the process that started us ends. */
@@ -373,18 +384,45 @@ become_watcher (struct sandbox *sb, bool is_pid_1)
   exec_report_close_writer (&sb->exec_report);
 }
 
-/* Wait for child; the outermost watcher reports the exit status. */
+/* --timeout is kept by the watcher that waits for the payload (pid 1 of a
+ * pid namespace, or the payload's parent); by the one outside only when
+ * there is none inside (--as-pid-1). */
+static struct monitor_timer *
+arm_timeout (struct sandbox *sb, bool outside, bool outermost, struct sandbox_timeout *timeout)
+{
+  if (outside && sb->watch_inside)
+    return NULL;
+  enum timeout_targets targets = outside ? TIMEOUT_CHILD : sb->own_pid_ns ? TIMEOUT_PID_NS : TIMEOUT_GROUP;
+  return timeout_arm (timeout, sb->plan, targets, outermost ? -1 : sb->timeout_report.write_fd);
+}
+
+/* Wait for child; the outermost watcher removes the cgroup and reports
+ * the exit status. */
 static int
 watch (struct sandbox *sb, pid_t child, bool outermost)
 {
   const struct plan *plan = sb->plan;
+  struct sandbox_timeout timeout;
+  struct monitor_timer *timer = arm_timeout (sb, outermost && sb->watch_outside, outermost, &timeout);
   become_watcher (sb, sb->own_pid_ns && !outermost);
   /* Pid 1 reaps the orphans of its namespace; the outermost watcher the
    * helper outside (outside.h), which it started and no one else waits for. */
   int code = plan->pty && outermost ? pty_relay (child, steal_fd (&sb->pty_sock[0]))
-                                    : monitor_child (child, sb->own_pid_ns || outermost);
-  if (outermost && plan->json_status_fd >= 0 && exec_report_payload_ran (&sb->exec_report))
-    (void) status_write_exit_code (plan->json_status_fd, code);
+                                    : monitor_child_timed (child, sb->own_pid_ns || outermost, timer);
+  bool timed_out = timer != NULL && timeout_finish (&timeout, child);
+  if (timed_out)
+    code = 124;
+  if (!outermost)
+    return code;
+  timed_out = timed_out || timeout_report_read (&sb->timeout_report);
+  struct cgroup_events events;
+  cgroup_remove (&sb->cgroup, plan, &events);
+  if (plan->json_status_fd >= 0 && exec_report_payload_ran (&sb->exec_report))
+    {
+      char members[256];
+      limits_status_members (plan, timed_out, &events, members, sizeof members);
+      (void) status_write_exit (plan->json_status_fd, code, members);
+    }
   return code;
 }
 
@@ -394,7 +432,7 @@ close_watcher_fds (struct sandbox *sb)
 {
   const struct plan *plan = sb->plan;
   int fds[] = { plan->info_fd, plan->json_status_fd, plan->sync_fd, sb->exec_report.read_fd, sb->ns_dir,
-                sb->pty_sock[0] };
+                sb->pty_sock[0], sb->timeout_report.read_fd };
   for (size_t i = 0; i < N_ELEMENTS (fds); i++)
     if (fds[i] >= 0)
       close (fds[i]);
@@ -523,6 +561,7 @@ exec_payload (const struct sandbox *sb, const sigset_t *saved_mask)
   };
   cap_policy_decide (sb->plan, sb->facts.is_root, sb->caller_caps,
                      (sb->ns.clone_flags & CLONE_NEWUSER) != 0, &run.caps);
+  timeout_before_exec (sb->plan, sb->own_pid_ns);
   signals_restore (saved_mask);
   run_payload (&run);
 }
@@ -593,6 +632,7 @@ run_sandbox (struct sandbox *sb)
   if (sb->watch_outside)
     {
       pid_t self = getpid ();
+      cgroup_create (&sb->cgroup, sb->plan);
       pid_t child = fork_or_die ("the sandbox");
       if (child > 0)
         {
@@ -606,6 +646,7 @@ run_sandbox (struct sandbox *sb)
           outside_close (&sb->outside);
           return watch (sb, child, true);
         }
+      cgroup_enter (&sb->cgroup);
       leave_to_outside_watcher (sb);
       /* Seen from inside a pid namespace, a parent outside it is pid 0. */
       watch_parent (sb, sb->own_pid_ns ? 0 : self);
@@ -617,6 +658,7 @@ run_sandbox (struct sandbox *sb)
   write_id_maps (sb);
   build_sandbox (sb);
   net_wait_ready (sb->plan, &sb->outside);
+  rlimits_apply (sb->plan);
 
   if (sb->watch_inside)
     {

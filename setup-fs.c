@@ -11,6 +11,7 @@
  * old root is detached and newroot made "/"; the base goes with it. */
 #include "setup-fs.h"
 #include "bind-mount.h"
+#include "cgroup.h"
 #include "privileges.h"
 #include "resolve.h"
 #include "utils.h"
@@ -352,41 +353,10 @@ mount_fresh_or_host (struct fs_context *ctx, const struct op *op, bool fresh, co
   return after_mount_on (ctx, dest);
 }
 
-/* The caller's cgroup2 directory: the cgroup2 mount point (wherever the
- * host has it: /sys/fs/cgroup, or /sys/fs/cgroup/unified on a hybrid
- * layout) joined with the "0::" line of /proc/self/cgroup. */
-static char *
-caller_cgroup_dir (void)
-{
-  autoclose int cg = open ("/proc/self/cgroup", O_RDONLY | O_CLOEXEC);
-  autoclose int mi = open ("/proc/self/mountinfo", O_RDONLY | O_CLOEXEC);
-  autofree char *groups = NULL, *mounts = NULL;
-  size_t len;
-  if (cg < 0 || mi < 0 || read_all (cg, &groups, &len) < 0 || read_all (mi, &mounts, &len) < 0)
-    return NULL;
-  char *path = strstr (groups, "0::");
-  char *type = strstr (mounts, " - cgroup2 ");
-  if (path == NULL || type == NULL)
-    return NULL;
-  path += 3;
-  path[strcspn (path, "\n")] = '\0';
-  /* The mount point is the fifth field of the line that holds " - cgroup2 ". */
-  char *line = type;
-  while (line > mounts && line[-1] != '\n')
-    line--;
-  char *point = line;
-  for (int i = 0; i < 4 && point; i++)
-    point = strchr (point, ' ') ? strchr (point, ' ') + 1 : NULL;
-  if (point == NULL)
-    return NULL;
-  point[strcspn (point, " ")] = '\0';
-  return xasprintf ("%s%s", point, path);
-}
-
 bool
 caller_cgroup_is_delegated (void)
 {
-  autofree char *dir = caller_cgroup_dir ();
+  autofree char *dir = cgroup_caller_dir ();
   if (dir == NULL)
     return false;
   autofree char *procs = xasprintf ("%s/cgroup.procs", dir);

@@ -61,9 +61,15 @@ status_write_started (int fd, bool pretty, pid_t child_pid, const struct ns_ids 
 int
 status_write_exit_code (int fd, int exit_code)
 {
-  char out[64];
-  int n = snprintf (out, sizeof out, "{ \"exit-code\": %d }\n", exit_code);
-  return write_all (fd, out, (size_t) n);
+  return status_write_exit (fd, exit_code, "");
+}
+
+int
+status_write_exit (int fd, int exit_code, const char *members)
+{
+  char out[512];
+  int n = snprintf (out, sizeof out, "{ \"exit-code\": %d%s }\n", exit_code, members);
+  return write_all (fd, out, (size_t) n < sizeof out ? (size_t) n : sizeof out - 1);
 }
 
 int

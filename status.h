@@ -23,6 +23,8 @@ void status_read_ns_ids (int ns_dir, int clone_flags, struct ns_ids *ids);
  * of each namespace created, and outside-helper-pid when there is one.  pretty: the multi-line form of --info-fd. */
 int status_write_started (int fd, bool pretty, pid_t child_pid, const struct ns_ids *ids);
 int status_write_exit_code (int fd, int exit_code);
+/* With more members after the exit code: ", \"key\": value" each. */
+int status_write_exit (int fd, int exit_code, const char *members);
 
 /* A pipe whose write end travels down to the payload: it writes "E" just
  * before execve() and "F" when execve() failed; a watcher that reads
