@@ -311,6 +311,77 @@ print_capabilities (struct printer *p, const struct plan *plan)
   fputc (']', p->out);
 }
 
+/* ---- limits ---------------------------------------------------------------- */
+
+static void
+limit_value (struct printer *p, const char *key, uint64_t v)
+{
+  if (v == LIMIT_UNLIMITED)
+    string_member (p, key, "unlimited");
+  else
+    {
+      member (p, key);
+      fprintf (p->out, "%llu", (unsigned long long) v);
+    }
+}
+
+/* Milliseconds as seconds, without trailing zeros: 2500 -> 2.5. */
+static void
+seconds_member (struct printer *p, const char *key, uint64_t ms)
+{
+  member (p, key);
+  fprintf (p->out, "%llu", (unsigned long long) (ms / 1000));
+  if (ms % 1000)
+    {
+      char frac[8];
+      snprintf (frac, sizeof frac, "%03u", (unsigned) (ms % 1000));
+      for (size_t n = strlen (frac); n > 0 && frac[n - 1] == '0'; n--)
+        frac[n - 1] = '\0';
+      fprintf (p->out, ".%s", frac);
+    }
+}
+
+static void
+print_limits (struct printer *p, const struct plan *plan)
+{
+  member (p, "rlimits");
+  fputc ('[', p->out);
+  for (size_t i = 0; i < plan->n_rlimits; i++)
+    {
+      const struct plan_rlimit *r = &plan->rlimits[i];
+      if (i > 0)
+        fputs (", ", p->out);
+      begin_object (p);
+      string_member (p, "name", rlimit_name (r->resource));
+      limit_value (p, "soft", r->soft);
+      if (r->has_hard)
+        limit_value (p, "hard", r->hard);
+      fputc ('}', p->out);
+    }
+  fputc (']', p->out);
+  p->separator = ", ";
+  if (plan->timeout_ms)
+    {
+      member (p, "timeout");
+      begin_object (p);
+      seconds_member (p, "seconds", plan->timeout_ms);
+      seconds_member (p, "grace", plan->timeout_grace_ms);
+      fputc ('}', p->out);
+      p->separator = ", ";
+    }
+  if (plan->memory_max)
+    limit_value (p, "memory_max", plan->memory_max);
+  if (plan->pids_max)
+    limit_value (p, "pids_max", plan->pids_max);
+  if (plan->cpu_quota_us)
+    {
+      char text[64];
+      snprintf (text, sizeof text, "%llu %llu", (unsigned long long) plan->cpu_quota_us,
+                (unsigned long long) plan->cpu_period_us);
+      string_member (p, "cpu_max", text);
+    }
+}
+
 static void
 print_id_maps (struct printer *p, const char *key, const struct id_map *maps, size_t n)
 {
@@ -371,6 +442,7 @@ print_sandbox (struct printer *p, const struct plan *plan, const struct host_fac
   print_network (p, plan);
 
   /* limits */
+  print_limits (p, plan);
 
   /* policy */
   print_seccomp_rules (p, plan);
