@@ -11,9 +11,11 @@
  * timeout(1)), which gets the signals. */
 #include "limits-run.h"
 #include "cgroup.h"
+#include "privileges.h"
 #include "utils.h"
 
 #include <fcntl.h>
+#include <linux/capability.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/resource.h>
@@ -42,6 +44,7 @@ rlimits_read_host (struct host_facts *facts)
       facts->rlimit_hard[r] = getrlimit (r, &cur) == 0 ? from_rlim (cur.rlim_max) : LIMIT_UNLIMITED;
     }
   facts->rlimits_known = true;
+  facts->may_raise_rlimits = (caller_permitted_caps () >> CAP_SYS_RESOURCE) & 1;
 }
 
 /* The limit's new hard value: the one given, else the current one, raised

@@ -317,18 +317,18 @@ validate_id_ranges (const struct plan *plan, const struct host_facts *facts, str
                                 facts->gid, error);
 }
 
-/* --rlimit above the caller's hard limit: only root may raise it (in
- * swaddle's first process, before any namespace). */
+/* --rlimit above the caller's hard limit: only CAP_SYS_RESOURCE may raise
+ * it (root does, in swaddle's first process, before any namespace). */
 static int
 validate_limits (const struct plan *plan, const struct host_facts *facts, struct plan_error *error)
 {
-  for (size_t i = 0; i < plan->n_rlimits && facts->rlimits_known && !facts->is_root; i++)
+  for (size_t i = 0; i < plan->n_rlimits && facts->rlimits_known && !facts->may_raise_rlimits; i++)
     {
       const struct plan_rlimit *r = &plan->rlimits[i];
       uint64_t hard = facts->rlimit_hard[r->resource];
       uint64_t wanted = r->has_hard ? r->hard : r->soft;
       if (wanted > hard)
-        return invalid (error, "--rlimit %s: above this process's hard limit for %s (%llu): only root may raise it; "
+        return invalid (error, "--rlimit %s: above this process's hard limit for %s (%llu): only a process with CAP_SYS_RESOURCE may raise it; "
                         "lower the value, or raise the hard limit before swaddle (prlimit, ulimit -H, limits.conf)",
                         r->text, rlimit_name (r->resource), (unsigned long long) hard);
     }

@@ -281,6 +281,7 @@ struct host_facts
   gid_t gid;
   /* --rlimit: the caller's hard limits, by RLIMIT_* (read before validation). */
   bool rlimits_known;
+  bool may_raise_rlimits;     /* CAP_SYS_RESOURCE */
   uint64_t rlimit_hard[16];
 };
 

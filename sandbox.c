@@ -262,7 +262,7 @@ prepare (struct sandbox *sb)
     die_errno ("--pty: socketpair");
   net_prepare (plan, &sb->outside);
   mount_api_init ();
-  if (sb->facts.is_root)
+  if (sb->facts.may_raise_rlimits)
     rlimits_raise_hard (plan);
   timeout_report_open (&sb->timeout_report, plan);
   cgroup_check (plan);
