@@ -17,10 +17,12 @@ function __swaddle_args
             echo fd
         case --uid --gid --perms --size
             echo num
-        case --argv0 --hostname --exec-label --file-label
+        case --argv0 --hostname --exec-label --file-label --rlimit --timeout --cpu-max
             echo text
         case --uid-map --gid-map
             echo text
+        case --memory-max --pids-max
+            echo num
         case --chdir --overlay-src --tmp-overlay --ro-overlay --proc --dev \
             --tmpfs --sys --mqueue --dir
             echo dir
@@ -219,6 +221,11 @@ __swaddle_option allow-host-loopback "With --net-user, let the gateway address r
 __swaddle_option forward-port 'Forward [ADDR:]HOSTPORT:SANDBOXPORT[/tcp|/udp] to the sandbox'
 __swaddle_option netns 'Use the network namespace of a descriptor'
 # limits
+__swaddle_option rlimit 'Set a resource limit for the payload and pid 1'
+__swaddle_option timeout 'End the sandbox after so many seconds; exit 124'
+__swaddle_option memory-max 'Limit the memory of the sandbox in a cgroup of its own'
+__swaddle_option pids-max 'Limit the processes of the sandbox in a cgroup of its own'
+__swaddle_option cpu-max 'Limit the CPU time of the sandbox in a cgroup of its own'
 # policy
 __swaddle_option seccomp-deny 'Make these system calls fail'
 __swaddle_option seccomp-allow 'Allow only these system calls'
