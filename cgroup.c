@@ -15,6 +15,7 @@
 #include "utils.h"
 
 #include <fcntl.h>
+#include <linux/capability.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -144,6 +145,8 @@ die_not_possible (const struct need *need, const struct plan *plan, const char *
   die ("%s %s: cannot be applied: %s", need->option, need->value (plan), why);
 }
 
+static void undo (struct sandbox_cgroup *cg);
+
 /* Whether this process is the only one in the cgroup dirfd. */
 static bool
 alone_in (int dirfd)
@@ -173,35 +176,50 @@ enable_controllers (struct sandbox_cgroup *cg, const struct need *need, size_t n
   return 0;
 }
 
-/* cgroup v2 refuses controllers for the children of a cgroup with
- * processes: when swaddle is the only one, it steps into a leaf. */
+/* The root cgroup has no cgroup.type. */
+static bool
+is_root_cgroup (int dirfd)
+{
+  return faccessat (dirfd, "cgroup.type", F_OK, 0) < 0;
+}
+
+static bool
+holds_processes (int dirfd)
+{
+  char procs[16];
+  read_small (dirfd, "cgroup.procs", procs, sizeof procs);
+  return procs[0] != '\0';
+}
+
+/* cgroup v2 gives a child domain controllers (memory) only while its
+ * parent holds no process, and with processes and a threaded controller
+ * (pids, cpu) the parent becomes a thread root whose children take no
+ * process at all: either way the caller's cgroup must be empty.  When
+ * swaddle is the only one in it, it steps into a leaf for the run. */
 static void
 make_room (struct sandbox_cgroup *cg, const struct need *need, size_t n, const struct plan *plan)
 {
-  if (enable_controllers (cg, need, n) == 0)
-    return;
-  int err = errno;
-  char why[512];
-  if (err != EBUSY)
+  if (!is_root_cgroup (cg->parent_fd) && holds_processes (cg->parent_fd))
     {
-      snprintf (why, sizeof why, "enabling the %s controller in %s/cgroup.subtree_control: %s",
-                need[0].controller, cg->path, strerror (err));
-      die_not_possible (&need[0], plan, why);
+      snprintf (cg->leaf, sizeof cg->leaf, "swaddle-%d.watcher", (int) getpid ());
+      if (mkdirat (cg->parent_fd, cg->leaf, 0755) < 0 && errno != EEXIST)
+        die_errno ("%s: creating %s/%s", need[0].option, cg->path, cg->leaf);
+      autoclose int leaf = openat (cg->parent_fd, cg->leaf, O_PATH | O_DIRECTORY | O_CLOEXEC);
+      if (leaf < 0 || write_file_at (leaf, "cgroup.procs", "0") < 0)
+        {
+          int err = errno;
+          undo (cg);
+          errno = err;
+          die_errno ("%s: moving swaddle into %s/%s", need[0].option, cg->path, cg->leaf);
+        }
     }
-  if (!alone_in (cg->parent_fd))
-    {
-      snprintf (why, sizeof why, "the caller's cgroup %s holds other processes, and cgroup v2 gives controllers to the "
-                "children of a cgroup only when it holds none; %s", cg->path, DELEGATE_FIX);
-      die_not_possible (&need[0], plan, why);
-    }
-  snprintf (cg->leaf, sizeof cg->leaf, "swaddle-%d.watcher", (int) getpid ());
-  if (mkdirat (cg->parent_fd, cg->leaf, 0755) < 0 && errno != EEXIST)
-    die_errno ("%s: creating %s/%s", need[0].option, cg->path, cg->leaf);
-  autoclose int leaf = openat (cg->parent_fd, cg->leaf, O_PATH | O_DIRECTORY | O_CLOEXEC);
-  if (leaf < 0 || write_file_at (leaf, "cgroup.procs", "0") < 0)
-    die_errno ("%s: moving swaddle into %s/%s", need[0].option, cg->path, cg->leaf);
   if (enable_controllers (cg, need, n) < 0)
-    die_errno ("%s: enabling controllers in %s/cgroup.subtree_control", need[0].option, cg->path);
+    {
+      int err = errno;
+      undo (cg);
+      errno = err;
+      die_errno ("%s: enabling the controllers in %s/cgroup.subtree_control", need[0].option, cg->path);
+    }
 }
 
 static void
@@ -264,14 +282,9 @@ why_not_here (const char *dir, int fd, const struct need *need, size_t n, char *
 {
   if (why_not (dir, fd, need, n, why, size))
     return why;
-  char subtree[256];
-  read_small (fd, "cgroup.subtree_control", subtree, sizeof subtree);
-  bool enabled = true;
-  for (size_t i = 0; i < n; i++)
-    enabled = enabled && has_word (subtree, need[i].controller);
-  /* The root cgroup may hold processes and give its children controllers. */
-  bool root = faccessat (fd, "cgroup.type", F_OK, 0) < 0;
-  if (!enabled && !root && !alone_in (fd))
+  /* The root cgroup may hold processes and give its children controllers;
+   * another must hold none but swaddle (see make_room). */
+  if (!is_root_cgroup (fd) && holds_processes (fd) && !alone_in (fd))
     {
       snprintf (why, size, "the caller's cgroup %s holds other processes, and cgroup v2 gives controllers to the "
                 "children of a cgroup only when it holds none; %s", dir, DELEGATE_FIX);
@@ -307,6 +320,8 @@ cgroup_create (struct sandbox_cgroup *cg, const struct plan *plan)
   cg->parent_fd = cg->path ? open (cg->path, O_PATH | O_DIRECTORY | O_CLOEXEC) : -1;
   if (why_not (cg->path ? cg->path : "", cg->parent_fd, need, n, why, sizeof why))
     die_not_possible (&need[0], plan, why);
+  struct stat st;
+  cg->needs_override = fstat (cg->parent_fd, &st) == 0 && !(st.st_uid == geteuid () && (st.st_mode & S_IWUSR));
   cg->parent_procs_fd = openat (cg->parent_fd, "cgroup.procs", O_WRONLY | O_CLOEXEC);
   if (cg->parent_procs_fd < 0)
     die_errno ("%s: opening %s/cgroup.procs", need[0].option, cg->path);
@@ -346,6 +361,12 @@ cgroup_create (struct sandbox_cgroup *cg, const struct plan *plan)
                 (unsigned long long) plan->cpu_period_us);
       write_limit (cg, "--cpu-max", "cpu.max", value, false);
     }
+}
+
+uint64_t
+cgroup_watcher_caps (const struct sandbox_cgroup *cg)
+{
+  return cg->dir_fd >= 0 && cg->needs_override ? UINT64_C (1) << CAP_DAC_OVERRIDE : 0;
 }
 
 void

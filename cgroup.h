@@ -23,9 +23,13 @@ struct sandbox_cgroup
   char leaf[64];          /* where swaddle moved itself to give the children controllers, or "" */
   char enabled[64];       /* the controllers swaddle enabled in the parent's subtree_control, or "" */
   char *path;             /* for messages */
+  bool needs_override;    /* removing it takes CAP_DAC_OVERRIDE (root's cgroup is r-x) */
 };
 
-#define SANDBOX_CGROUP_NONE ((struct sandbox_cgroup) { -1, -1, -1, -1, "", "", "", NULL })
+#define SANDBOX_CGROUP_NONE ((struct sandbox_cgroup) { -1, -1, -1, -1, "", "", "", NULL, false })
+
+/* The capabilities the watcher that removes the cgroup must keep. */
+uint64_t cgroup_watcher_caps (const struct sandbox_cgroup *cg);
 
 /* Before anything is built: die with the cause and the fix when the
  * plan's cgroup limits cannot be had here. */

@@ -70,9 +70,11 @@ set_process_caps (uint64_t keep)
 }
 
 int
-caps_drop_all (void)
+caps_keep_only (uint64_t keep)
 {
-  return set_process_caps (0);
+  /* What the process has, and nothing else: set_process_caps() never
+   * raises anything. */
+  return set_process_caps (keep & caller_permitted_caps ());
 }
 
 void

@@ -20,7 +20,8 @@ uint64_t caller_permitted_caps (void);
 
 /* Empty this process's effective, permitted and inheritable sets: 0, or -1
  * with errno. */
-int caps_drop_all (void);
+/* Drop every capability but those of keep that the process has. */
+int caps_keep_only (uint64_t keep);
 
 /* bwrap's rules: a root caller starts with the capabilities it has, anyone
  * else with none; --cap-add and --cap-drop then apply in order.  The

@@ -380,7 +380,9 @@ become_watcher (struct sandbox *sb, bool is_pid_1)
 {
   if (!is_pid_1)
     prctl (PR_SET_DUMPABLE, 0, 0, 0, 0);
-  (void) caps_drop_all ();
+  /* The watcher that removes the sandbox's cgroup may need to write in
+   * root's cgroup, which is read-only but to CAP_DAC_OVERRIDE. */
+  (void) caps_keep_only (cgroup_watcher_caps (&sb->cgroup));
   exec_report_close_writer (&sb->exec_report);
 }
 
