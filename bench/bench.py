@@ -471,9 +471,18 @@ class Bench:
         cmds.append([self.swaddle, "--ro-bind", "/", "/", "--uid-map", f"{uid}:{uid}:1",
                      "--gid-map", f"{gid}:{gid}:1", "true"])
         labels.append(("id-maps", "swaddle"))
+        # Options bwrap does not have: their cost is swaddle's time over the
+        # minimal case's.
+        only = [("rlimit", "minimal + --rlimit nofile=1024:4096",
+                 ["--ro-bind", "/", "/", "--rlimit", "nofile=1024:4096", "true"]),
+                ("timeout", "minimal + --timeout 60", ["--ro-bind", "/", "/", "--timeout", "60", "true"])]
+        for key, desc, argv in only:
+            cmds.append([self.swaddle] + argv)
+            labels.append((key, "swaddle"))
         # Units: each swaddle/bwrap pair stays adjacent (order flipping every
         # round); the units are shuffled per round with a fixed seed.
-        units = [[2 * i, 2 * i + 1] for i in range(len(cases))] + [[nf], [nf + 1], [nf + 2]]
+        units = [[2 * i, 2 * i + 1] for i in range(len(cases))] + [[nf], [nf + 1], [nf + 2]] \
+            + [[nf + 3 + i] for i in range(len(only))]
         rng = random.Random(4)
         warmup_rounds = 1 if self.quick else 2
         sched = []
@@ -499,6 +508,9 @@ class Bench:
                                         "tools": {"floor": per[nf + 1]}})
         self.results["startup"].append({"case": "id-maps", "desc": "minimal, with --uid-map/--gid-map via newuidmap",
                                         "argv": cmds[nf + 2][1:], "tools": {"swaddle": per[nf + 2]}})
+        self.results["startup_swaddle_only"] = [
+            {"case": key, "desc": desc, "argv": argv, "tools": {"swaddle": per[nf + 3 + i]}}
+            for i, (key, desc, argv) in enumerate(only)]
         self.startup_cmds = (cases, cmds, fp_fds)
 
     # ---- the user-mode network (issue 14) ---------------------------------------
@@ -713,6 +725,12 @@ class Bench:
             p(f"{'swaddle minimal, id maps':<29} FAILED")
         p("  (ms; ratio = swaddle/bwrap; sw-unshare = swaddle minus `unshare -r true`; cpu = median"
           " user+system CPU ms of the whole process tree)")
+        minimal = self.med(next(e for e in R["startup"] if e["case"] == "minimal"), "swaddle")
+        for e in R.get("startup_swaddle_only", []):
+            s = self.med(e, "swaddle")
+            extra = f"{(s - minimal) * 1e3:+.3f} ms over minimal" if s and minimal else "-"
+            ss = f"{s * 1e3:9.3f}" if s else f"{'FAILED':>9}"
+            p(f"{e['case']:<13}{'':>5} {ss}  ({extra}; {e['desc']}; swaddle only)")
         p("")
         p("== Memory: peak RSS (VmHWM, kB) of the tool's own processes; payload separately ==")
         p(f"{'case':<20}{'tool':<8} {'max':>7} {'sum':>7} {'procs':>5} {'payload':>8}   ratio(max) ratio(sum) sw/bw")
@@ -768,6 +786,12 @@ class Bench:
                           "measured": f"{s / b:.3f}x ({s * 1e3:.2f} vs {b * 1e3:.2f} ms)", "pass": s / b <= limit})
         e = next(e for e in R["startup"] if e["case"] == "minimal")
         s = self.med(e, "swaddle")
+        for o in R.get("startup_swaddle_only", []):
+            so = self.med(o, "swaddle")
+            if s and so:
+                T.append({"target": f"{o['case']}: the option adds under 0.2 ms to the minimal start-up",
+                          "measured": f"{(so - s) * 1e3:+.3f} ms ({so * 1e3:.2f} vs {s * 1e3:.2f} ms)",
+                          "pass": so - s < 0.0002})
         if s and floor_u:
             T.append({"target": "minimal within 1.5 ms of unshare -r true",
                       "measured": f"{(s - floor_u) * 1e3:+.2f} ms ({s * 1e3:.2f} vs {floor_u * 1e3:.2f} ms)",
