@@ -62,6 +62,25 @@ parse_decimal (const char *text, size_t len, uint64_t max, uint64_t *out)
   return 0;
 }
 
+/* A number with an optional binary suffix: K, M, G or T (any case). */
+static int
+parse_scaled (const char *text, size_t len, uint64_t max, uint64_t *out)
+{
+  static const char units[] = "KMGT";
+  unsigned shift = 0;
+  const char *unit = len > 1 ? memchr (units, text[len - 1] & ~0x20, 4) : NULL;
+  if (unit != NULL)
+    {
+      shift = 10 * (unsigned) (unit - units + 1);
+      len--;
+    }
+  uint64_t v;
+  if (parse_decimal (text, len, max, &v) < 0 || v > (max >> shift))
+    return -1;
+  *out = v << shift;
+  return 0;
+}
+
 static int
 parse_rlimit_value (const char *text, size_t len, uint64_t *out)
 {
@@ -73,7 +92,7 @@ parse_rlimit_value (const char *text, size_t len, uint64_t *out)
       return 0;
     }
   /* RLIM_INFINITY itself is all ones: a number must stay below it. */
-  return parse_decimal (text, len, LIMIT_UNLIMITED - 1, out);
+  return parse_scaled (text, len, LIMIT_UNLIMITED - 1, out);
 }
 
 int
@@ -99,7 +118,7 @@ rlimit_parse (const char *text, struct plan_rlimit *out, char *why, size_t why_s
   if (parse_rlimit_value (soft, soft_len, &out->soft) < 0
       || (colon && parse_rlimit_value (colon + 1, strlen (colon + 1), &out->hard) < 0))
     {
-      snprintf (why, why_size, "a limit is a number (0 or more), 'unlimited' or 'inf'");
+      snprintf (why, why_size, "a limit is a number (0 or more, with K, M, G or T for 1024 to 1024^4), 'unlimited' or 'inf'");
       return -1;
     }
   out->has_hard = colon != NULL;
@@ -157,30 +176,16 @@ timeout_parse (const char *text, uint64_t *ms, uint64_t *grace_ms, char *why, si
 int
 bytes_parse (const char *text, uint64_t *bytes, char *why, size_t why_size)
 {
-  size_t len = strlen (text);
-  unsigned shift = 0;
   if (strcmp (text, "max") == 0)
     {
       *bytes = LIMIT_UNLIMITED;
       return 0;
     }
-  if (len > 0)
-    {
-      const char *units = "KMGT";
-      const char *unit = strchr (units, text[len - 1] & ~0x20);
-      if (text[len - 1] != '\0' && unit != NULL && *unit)
-        {
-          shift = 10 * (unsigned) (unit - units + 1);
-          len--;
-        }
-    }
-  uint64_t v;
-  if (parse_decimal (text, len, UINT64_MAX >> 1, &v) < 0 || v == 0 || v > ((UINT64_MAX >> 1) >> shift))
+  if (parse_scaled (text, strlen (text), UINT64_MAX >> 1, bytes) < 0 || *bytes == 0)
     {
       snprintf (why, why_size, "a size above 0 in bytes, with K, M, G or T for KiB, MiB, GiB, TiB, or 'max'");
       return -1;
     }
-  *bytes = v << shift;
   return 0;
 }
 
