@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/capability.h>
+#include <sys/resource.h>
 
 #include "plan.h"
 #include "utils.h"
@@ -509,12 +510,18 @@ static struct row rows[] = {
   { "--map-subids", 0, {}, { "--unshare-user" } },
   { "--uid-map", 1, { "0:0:1" }, { "--unshare-user" } },
   { "--gid-map", 1, { "0:0:1" }, { "--unshare-user" } },
+  /* limits */
+  { "--rlimit", 1, { "nofile=1024:4096" } },
+  { "--timeout", 1, { "60:5" } },
+  { "--memory-max", 1, { "64M" } },
+  { "--pids-max", 1, { "100" } },
+  { "--cpu-max", 1, { "1.5" } },
 };
 
 /* 61 options of bubblewrap 0.8, 6 more of 0.11, 1 of 0.12, --check,
- * --json, --sys; the network's 4, 11 of policy by name and the 3 of id
- * ranges. */
-Test (table, has_every_option) { cr_assert_eq (COUNT (rows), 91); }
+ * --json, --sys; the network's 4, 11 of policy by name, the 3 of id
+ * ranges and the limits' 5. */
+Test (table, has_every_option) { cr_assert_eq (COUNT (rows), 96); }
 
 /* Append a row's words (what it needs, the option, `n_args` of its
  * arguments, what follows it) to words[*n]. */
@@ -604,7 +611,8 @@ T (table, all_rows_together)
   /* Not the rows that stop reading, skip validation or contradict others. */
   static const char skip[] = " --help --version --check --json --userns --userns2 --add-seccomp-fd --assert-userns-disabled --netns "
                              /* id ranges: not with --disable-userns, nor --map-subids with the maps */
-                             " --map-subids --uid-map --gid-map ";
+                             " --map-subids --uid-map --gid-map "
+                             "--timeout ";   /* not with both --as-pid-1 and --pty */
   const char *words[256] = { 0 };
   size_t n = 0;
   char name[64];
@@ -2263,4 +2271,110 @@ T (print_plan, id_maps)
   BUILD_OK ("--map-subids", "true");
   text = printed_plan (false);
   cr_assert (strstr (line_of (text, 0), "\"map_subids\": true"), "%s", text);
+}
+
+/* ---- limits ---------------------------------------------------------------- */
+
+T (limits, rlimit_names_values_and_order)
+{
+  BUILD_OK ("--rlimit", "nofile=10:20", "--rlimit", "RLIMIT_CORE=0", "--rlimit", "Stack=8M:unlimited",
+            "--rlimit", "cpu=inf", "true");
+  cr_assert_eq (plan.n_rlimits, 4);
+  cr_assert_eq (plan.rlimits[0].resource, RLIMIT_NOFILE);
+  cr_assert_eq (plan.rlimits[0].soft, 10);
+  cr_assert_eq (plan.rlimits[0].hard, 20);
+  cr_assert (plan.rlimits[0].has_hard);
+  cr_assert_eq (plan.rlimits[1].resource, RLIMIT_CORE);
+  cr_assert (!plan.rlimits[1].has_hard);
+  cr_assert_eq (plan.rlimits[2].soft, 8 << 20);
+  cr_assert_eq (plan.rlimits[2].hard, LIMIT_UNLIMITED);
+  cr_assert_eq (plan.rlimits[3].soft, LIMIT_UNLIMITED);
+}
+
+static const char *const bad_rlimits[] = {
+  "nofile", "nofile=", "=1", "nofile=-1", "nofile=x", "nofile=1:", "nofile=:1", "nofile=2:1",
+  "bogus=1", "nofile=1 ", "nofile=18446744073709551615", "nofile=99999999999999999999", "nofile=1Z",
+};
+
+PARAM_TEST (limits, bad_rlimit_values_name_option_and_value, bad_rlimits, const char *const, text)
+{
+  BUILD_INVALID ("--rlimit", *text, "true");
+  char expected[128];
+  snprintf (expected, sizeof expected, "--rlimit %s: ", *text);
+  cr_assert (strncmp (error.message, expected, strlen (expected)) == 0, "%s", error.message);
+  cr_assert_null (strchr (error.message, '\n'), "one line: %s", error.message);
+}
+
+T (limits, timeout_seconds_and_grace)
+{
+  BUILD_OK ("--timeout", "2", "true");
+  cr_assert_eq (plan.timeout_ms, 2000);
+  cr_assert_eq (plan.timeout_grace_ms, 5000);
+  BUILD_OK ("--timeout", "0.25:1.5", "true");
+  cr_assert_eq (plan.timeout_ms, 250);
+  cr_assert_eq (plan.timeout_grace_ms, 1500);
+  BUILD_OK ("--timeout", ".5:0", "true");
+  cr_assert_eq (plan.timeout_ms, 500);
+  cr_assert_eq (plan.timeout_grace_ms, 0);
+}
+
+static const char *const bad_timeouts[] = { "0", "-1", "x", "", "1.", "1.2345", "1:", ":1", "1:x", "1:-1", "99999999999" };
+
+PARAM_TEST (limits, bad_timeouts_name_option_and_value, bad_timeouts, const char *const, text)
+{
+  BUILD_INVALID ("--timeout", *text, "true");
+  char expected[64];
+  snprintf (expected, sizeof expected, "--timeout %s: ", *text);
+  cr_assert (strncmp (error.message, expected, strlen (expected)) == 0, "%s", error.message);
+}
+
+T (limits, cgroup_values)
+{
+  BUILD_OK ("--memory-max", "64M", "--pids-max", "20", "--cpu-max", "1.5", "true");
+  cr_assert_eq (plan.memory_max, 64 << 20);
+  cr_assert_eq (plan.pids_max, 20);
+  cr_assert_eq (plan.cpu_quota_us, 150000);
+  cr_assert_eq (plan.cpu_period_us, 100000);
+  BUILD_OK ("--memory-max", "4096", "--cpu-max", "20000/50000", "true");
+  cr_assert_eq (plan.memory_max, 4096);
+  cr_assert_eq (plan.cpu_quota_us, 20000);
+  cr_assert_eq (plan.cpu_period_us, 50000);
+  BUILD_INVALID ("--memory-max", "0", "true");
+  BUILD_INVALID ("--memory-max", "-1", "true");
+  BUILD_INVALID ("--memory-max", "64MB", "true");
+  BUILD_INVALID ("--pids-max", "0", "true");
+  BUILD_INVALID ("--pids-max", "1.5", "true");
+  BUILD_INVALID ("--cpu-max", "0", "true");
+  BUILD_INVALID ("--cpu-max", "0.001", "true");
+  BUILD_INVALID ("--cpu-max", "100/100000", "true");
+  BUILD_INVALID ("--cpu-max", "100000/2000000", "true");
+  cr_assert (strstr (error.message, "--cpu-max 100000/2000000: ") == error.message, "%s", error.message);
+}
+
+/* Above the caller's hard limit: refused without CAP_SYS_RESOURCE. */
+T (limits, rlimit_above_the_hard_limit)
+{
+  struct host_facts facts = { .rlimits_known = true };
+  for (size_t i = 0; i < COUNT (facts.rlimit_hard); i++)
+    facts.rlimit_hard[i] = LIMIT_UNLIMITED;
+  facts.rlimit_hard[RLIMIT_NOFILE] = 1024;
+  BUILD_OK ("--rlimit", "nofile=512:1024", "true");
+  cr_assert_eq (plan_validate (&plan, &facts, &error), 0, "%s", error.message);
+  BUILD_OK ("--rlimit", "nofile=2048", "true");
+  cr_assert_eq (plan_validate (&plan, &facts, &error), -1);
+  cr_assert (strstr (error.message, "--rlimit nofile=2048: ") == error.message, "%s", error.message);
+  BUILD_OK ("--rlimit", "nofile=10:2048", "true");
+  cr_assert_eq (plan_validate (&plan, &facts, &error), -1);
+  facts.may_raise_rlimits = true;
+  cr_assert_eq (plan_validate (&plan, &facts, &error), 0, "%s", error.message);
+}
+
+/* pid 1 is the payload, and the relay outside keeps no time. */
+T (limits, timeout_not_with_as_pid_1_and_pty)
+{
+  BUILD_OK ("--unshare-pid", "--as-pid-1", "--pty", "--timeout", "5", "true");
+  validate_fails (false, PLAN_ERROR_INVALID);
+  cr_assert (strstr (error.message, "--timeout 5 ") == error.message, "%s", error.message);
+  BUILD_OK ("--unshare-pid", "--as-pid-1", "--timeout", "5", "true");
+  validate_ok (false);
 }
