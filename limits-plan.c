@@ -172,15 +172,22 @@ timeout_parse (const char *text, uint64_t *ms, uint64_t *grace_ms, char *why, si
   return 0;
 }
 
+/* cgroup's word for no limit. */
+static bool
+is_max (const char *text, uint64_t *out)
+{
+  if (strcmp (text, "max") != 0)
+    return false;
+  *out = LIMIT_UNLIMITED;
+  return true;
+}
+
 /* 64M, 1G, 1048576; "max" for none. */
 int
 bytes_parse (const char *text, uint64_t *bytes, char *why, size_t why_size)
 {
-  if (strcmp (text, "max") == 0)
-    {
-      *bytes = LIMIT_UNLIMITED;
-      return 0;
-    }
+  if (is_max (text, bytes))
+    return 0;
   if (parse_scaled (text, strlen (text), UINT64_MAX >> 1, bytes) < 0 || *bytes == 0)
     {
       snprintf (why, why_size, "a size above 0 in bytes, with K, M, G or T for KiB, MiB, GiB, TiB, or 'max'");
@@ -192,11 +199,8 @@ bytes_parse (const char *text, uint64_t *bytes, char *why, size_t why_size)
 int
 count_parse (const char *text, uint64_t *count, char *why, size_t why_size)
 {
-  if (strcmp (text, "max") == 0)
-    {
-      *count = LIMIT_UNLIMITED;
-      return 0;
-    }
+  if (is_max (text, count))
+    return 0;
   if (parse_decimal (text, strlen (text), UINT32_MAX, count) < 0 || *count == 0)
     {
       snprintf (why, why_size, "a number of processes above 0, or 'max'");

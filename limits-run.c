@@ -58,21 +58,27 @@ wanted_hard (const struct plan_rlimit *limit, const struct rlimit *cur)
   return limit->soft > hard ? limit->soft : hard;
 }
 
+/* The limit as it is now, and as the plan wants it. */
+static void
+current_and_wanted (const struct plan_rlimit *limit, struct rlimit *cur, struct rlimit *want)
+{
+  if (getrlimit (limit->resource, cur) < 0)
+    die_errno ("--rlimit %s: getrlimit", limit->text);
+  *want = (struct rlimit) { to_rlim (limit->soft), to_rlim (wanted_hard (limit, cur)) };
+}
+
 void
 rlimits_raise_hard (const struct plan *plan)
 {
   for (size_t i = 0; i < plan->n_rlimits; i++)
     {
-      const struct plan_rlimit *limit = &plan->rlimits[i];
-      struct rlimit cur;
-      if (getrlimit (limit->resource, &cur) < 0)
-        die_errno ("--rlimit %s: getrlimit", limit->text);
-      uint64_t hard = wanted_hard (limit, &cur);
-      if (hard <= from_rlim (cur.rlim_max))
+      struct rlimit cur, want;
+      current_and_wanted (&plan->rlimits[i], &cur, &want);
+      if (from_rlim (want.rlim_max) <= from_rlim (cur.rlim_max))
         continue;
-      cur.rlim_max = to_rlim (hard);
-      if (setrlimit (limit->resource, &cur) < 0)
-        die_errno ("--rlimit %s: raising the hard limit (setrlimit)", limit->text);
+      cur.rlim_max = want.rlim_max;
+      if (setrlimit (plan->rlimits[i].resource, &cur) < 0)
+        die_errno ("--rlimit %s: raising the hard limit (setrlimit)", plan->rlimits[i].text);
     }
 }
 
@@ -81,13 +87,10 @@ rlimits_apply (const struct plan *plan)
 {
   for (size_t i = 0; i < plan->n_rlimits; i++)
     {
-      const struct plan_rlimit *limit = &plan->rlimits[i];
-      struct rlimit cur;
-      if (getrlimit (limit->resource, &cur) < 0)
-        die_errno ("--rlimit %s: getrlimit", limit->text);
-      struct rlimit want = { to_rlim (limit->soft), to_rlim (wanted_hard (limit, &cur)) };
-      if (setrlimit (limit->resource, &want) < 0)
-        die_errno ("--rlimit %s: setrlimit", limit->text);
+      struct rlimit cur, want;
+      current_and_wanted (&plan->rlimits[i], &cur, &want);
+      if (setrlimit (plan->rlimits[i].resource, &want) < 0)
+        die_errno ("--rlimit %s: setrlimit", plan->rlimits[i].text);
     }
 }
 
