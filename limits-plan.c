@@ -68,7 +68,8 @@ parse_scaled (const char *text, size_t len, uint64_t max, uint64_t *out)
 {
   static const char units[] = "KMGT";
   unsigned shift = 0;
-  const char *unit = len > 1 ? memchr (units, text[len - 1] & ~0x20, 4) : NULL;
+  int last = len > 1 ? text[len - 1] & ~0x20 : 0;   /* upper case */
+  const char *unit = last != 0 ? strchr (units, last) : NULL;
   if (unit != NULL)
     {
       shift = 10 * (unsigned) (unit - units + 1);
