@@ -72,8 +72,7 @@ set_process_caps (uint64_t keep)
 int
 caps_keep_only (uint64_t keep)
 {
-  /* What the process has, and nothing else: set_process_caps() never
-   * raises anything. */
+  /* Only what the process has: asking for more would fail. */
   return set_process_caps (keep & caller_permitted_caps ());
 }
 

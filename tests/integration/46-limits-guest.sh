@@ -10,28 +10,11 @@
 # Booting under TCG and building a static swaddle take minutes.
 ((SW_TEST_TIMEOUT >= 400)) || SW_TEST_TIMEOUT=400
 
-# Resolved now: each test runs after a cd into its own directory.
-THIS_DIR=$(cd "${BASH_SOURCE[0]%/*}" && pwd)
-readonly THIS_DIR
-
-# The script, in the source tree: SWADDLE_SOURCE_DIR when set, else next to
-# this file when this file is run from the source tree itself.
-guest_script() {
-  local dir
-  for dir in ${SWADDLE_SOURCE_DIR:+"$SWADDLE_SOURCE_DIR"} "$THIS_DIR/../.."; do
-    if [[ -x $dir/tests/initramfs/run-cgroup-guest && -f $dir/meson.build ]]; then
-      printf '%s\n' "$dir/tests/initramfs/run-cgroup-guest"
-      return 0
-    fi
-  done
-  return 1
-}
-
 test_cgroup_limits_in_a_qemu_guest_with_cgroup_v2() {
   skip_if_bwrap "bubblewrap has no cgroup limits"
   [[ $SW_MODE == root ]] || skip "runs once, in root mode (it runs root and uid 65534 sandboxes inside the VM)"
   local script limit
-  script=$(guest_script) ||
+  script=$(source_tree_file tests/initramfs/run-cgroup-guest) ||
     skip "tests/initramfs/run-cgroup-guest not found: set SWADDLE_SOURCE_DIR to the source tree"
   # Leave room within the per-test limit for building swaddle and the initramfs.
   limit=$((SW_TEST_TIMEOUT - 40))
