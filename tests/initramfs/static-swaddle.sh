@@ -3,7 +3,7 @@
 # build_static_swaddle OUT WORKDIR SELINUX builds a statically linked
 # swaddle from the source tree in $SRC with gcc alone (no meson build
 # directory: the suite's asan build cannot go into a guest), linking
-# libcap.a and, when SELINUX is 1, libselinux.a and libpcre2-8.a.
+# libseccomp.a, libcap.a and, when SELINUX is 1, libselinux.a and libpcre2-8.a.
 # Calls skip (exit 77) when a tool or library is missing, die when the
 # build fails.
 
@@ -22,7 +22,7 @@ meson_sources() {
 build_static_swaddle() {
   local out=$1 work=$2 selinux=$3 cfg=$2/config sources=() src version libs=() lib path
   command -v gcc > /dev/null || skip "gcc is not installed (needed to build a static swaddle)"
-  local wanted=(cap:libcap-dev)
+  local wanted=(seccomp:libseccomp-dev cap:libcap-dev)
   ((selinux)) && wanted=(selinux:libselinux1-dev pcre2-8:libpcre2-dev "${wanted[@]}")
   for lib in "${wanted[@]}"; do
     path=$(gcc -print-file-name="lib${lib%%:*}.a")
