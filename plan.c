@@ -408,6 +408,15 @@ plan_validate (struct plan *plan, const struct host_facts *facts, struct plan_er
   if (plan_maps_id_ranges (plan) && validate_id_ranges (plan, facts, error) < 0)
     return -1;
 
+  /* The helper outside (outside.h) is forked before the sandbox's cgroup
+   * exists and would stay in the caller's cgroup, which must be empty of
+   * other processes to give the sandbox's cgroup its controllers. */
+  bool cgroup_limits = plan->memory_max || plan->pids_max || plan->cpu_quota_us;
+  if (cgroup_limits && (plan->net_user || plan_maps_id_ranges (plan)))
+    return invalid (error, "--memory-max, --pids-max and --cpu-max cannot be combined with %s yet: "
+                    "the helper it runs outside the sandbox would keep the caller's cgroup busy",
+                    plan->net_user ? "--net-user" : plan->map_subids ? "--map-subids" : "--uid-map/--gid-map");
+
   return 0;
 }
 

@@ -223,6 +223,16 @@ test_cgroup_limit_bad_values() {
   done
 }
 
+test_cgroup_limits_refused_with_a_helper_outside() {
+  skip_if_bwrap "swaddle's own options"
+  local other
+  for other in --net-user --map-subids "--uid-map 0:$SW_UID:1"; do
+    # shellcheck disable=SC2086 # the option and its value
+    assert_setup_error "--pids-max" "${ROOT[@]}" --unshare-user --pids-max 20 $other -- touch "$MARKER"
+    assert_contains "$ERR" "cannot be combined with ${other%% *}" "the message"
+  done
+}
+
 cgroup_limits_possible() {
   sw --check --json | grep -q '"cgroup-limits": { "possible": true'
 }
