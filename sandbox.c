@@ -167,7 +167,8 @@ read_plan (struct plan *plan, struct host_facts *facts, int argc, char **argv)
   facts->uid = getuid ();
   facts->gid = getgid ();
   facts->is_root = facts->uid == 0;
-  rlimits_read_host (facts);
+  if (plan->n_rlimits > 0)
+    rlimits_read_host (facts);
   if (plan_validate (plan, facts, &error) < 0)
     die_plan_error (plan, &error);
   if (plan->print_plan)
