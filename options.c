@@ -540,7 +540,7 @@ apply_forward_port (struct parser *p, const struct option_spec *spec, char **arg
   return 0;
 }
 
-/* ---- option handlers: limits: --rlimit, --timeout, cgroup v2 limits (limits.c, cgroup.c) */
+/* ---- option handlers: limits: --rlimit, --timeout, cgroup v2 limits (limits-plan.c, limits-run.c, cgroup.c) */
 
 static int
 apply_rlimit (struct parser *p, const struct option_spec *spec, char **args)
@@ -895,7 +895,7 @@ static const struct option_spec options[] = {
   { "--forward-port", 1, "[ADDR:]HOSTPORT:SANDBOXPORT[/tcp|/udp]", "With --net-user: forward a host port (on 127.0.0.1 unless ADDR) to the sandbox (repeatable)", apply_forward_port, 0, 0 },
   { "--netns", 1, "FD", "Use this network namespace instead of creating one", apply_fd_field, 0, FIELD (netns_fd) },
 
-  /* limits: --rlimit, --timeout, cgroup v2 limits (limits.c, cgroup.c) */
+  /* limits: --rlimit, --timeout, cgroup v2 limits (limits-plan.c, limits-run.c, cgroup.c) */
   GROUP ("Limits"),
   { "--rlimit", 1, "NAME=SOFT[:HARD]", "Set a resource limit (nofile, nproc, as, cpu, fsize, core, stack, ...; a number, unlimited or inf) for the payload and pid 1", apply_rlimit, 0, 0 },
   { "--timeout", 1, "SECONDS[:GRACE]", "After SECONDS, SIGTERM to every process of the sandbox, SIGKILL GRACE (5) seconds later; exit 124", apply_timeout, 0, 0 },

@@ -202,7 +202,7 @@ struct plan
   size_t n_forwards;
   int netns_fd;               /* --netns: join this network namespace; -1 when not given */
 
-  /* ---- limits: --rlimit, --timeout, cgroup v2 limits (limits.c, cgroup.c) */
+  /* ---- limits: --rlimit, --timeout, cgroup v2 limits (limits-plan.c, limits-run.c, cgroup.c) */
   struct plan_rlimit *rlimits;  /* --rlimit, in order: a later one of a name wins */
   size_t n_rlimits;
   uint64_t timeout_ms;        /* --timeout: 0 for none */

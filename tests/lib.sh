@@ -170,6 +170,24 @@ source_tree_file() {
   return 1
 }
 
+# run_guest SCRIPT NAME MARGIN WHAT: run the qemu guest test
+# tests/initramfs/SCRIPT of the source tree, with the per-test limit less
+# MARGIN seconds (left for building swaddle and the initramfs) as its own;
+# skip where it cannot run, fail (naming WHAT) unless it ends with
+# "NAME: N passed, 0 failed".  Its report is left in OUT.
+run_guest() {
+  local script=$1 name=$2 margin=$3 what=$4 path
+  path=$(source_tree_file "tests/initramfs/$script") ||
+    skip "tests/initramfs/$script not found: set SWADDLE_SOURCE_DIR to the source tree"
+  run "$path" --timeout $((SW_TEST_TIMEOUT > margin + 35 ? SW_TEST_TIMEOUT - margin : 35))
+  case $STATUS in
+    0) ;;
+    77) skip "$(sed -n 's/^SKIP: //p' <<< "$OUT" | head -n 1)" ;;
+    *) fail "$what failed" "$(show_block "its report" "$(grep -Ev '^PASS ' <<< "$OUT" | head -n 40)")" ;;
+  esac
+  assert_match "$OUT" "$name: [1-9][0-9]* passed, 0 failed" "the report"
+}
+
 require_root() {
   is_root || skip "applies to a root caller only"
 }

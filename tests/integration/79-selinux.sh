@@ -12,18 +12,7 @@
 
 test_labels_under_selinux_enforcing_in_qemu() {
   source_tree_test "a static swaddle built with libselinux, booted in a guest with its own root and unprivileged sandboxes"
-  local script limit
-  script=$(source_tree_file tests/initramfs/run-selinux-guest) ||
-    skip "tests/initramfs/run-selinux-guest not found: set SWADDLE_SOURCE_DIR to the source tree"
-  # Leave room within the limit for building swaddle and the initramfs.
-  limit=$((SW_TEST_TIMEOUT - 30))
-  run "$script" --timeout "$limit"
-  case $STATUS in
-    0) ;;
-    77) skip "$(sed -n 's/^SKIP: //p' <<< "$OUT" | head -n 1)" ;;
-    *) fail "the SELinux guest test failed" "$(show_block "its report" "$(grep -Ev '^PASS ' <<< "$OUT" | head -n 40)")" ;;
-  esac
-  assert_match "$OUT" "selinux: [1-9][0-9]* passed, 0 failed" "the report"
+  run_guest run-selinux-guest selinux 30 "the SELinux guest test"
   assert_contains "$OUT" "PASS SELinux enforces" "the guest's mode"
   assert_contains "$OUT" "PASS root: swaddle and bwrap agree" "the comparison as root"
   assert_contains "$OUT" "PASS user: swaddle and bwrap agree" "the comparison as uid 65534"
