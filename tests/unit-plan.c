@@ -612,7 +612,8 @@ T (table, all_rows_together)
   static const char skip[] = " --help --version --check --json --userns --userns2 --add-seccomp-fd --assert-userns-disabled --netns "
                              /* id ranges: not with --disable-userns, nor --map-subids with the maps */
                              " --map-subids --uid-map --gid-map "
-                             "--timeout ";   /* not with both --as-pid-1 and --pty */
+                             "--timeout "    /* not with both --as-pid-1 and --pty */
+                             "--memory-max --pids-max --cpu-max ";   /* not with --net-user */
   const char *words[256] = { 0 };
   size_t n = 0;
   char name[64];

@@ -11,7 +11,7 @@
 # meson.build lists them.
 meson_sources() {
   awk '
-    /^plan_lib = static_library\(/ || /^swaddle = executable\(/ { on = 1 }
+    /^plan_sources = files\(/ || /^swaddle = executable\(/ { on = 1 }
     on { while (match($0, /'"'"'[A-Za-z0-9_.\/-]+\.c'"'"'/)) {
            print substr($0, RSTART + 1, RLENGTH - 2); $0 = substr($0, RSTART + RLENGTH) } }
     on && /\)/ && !/\(/ { on = 0 }
