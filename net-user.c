@@ -148,7 +148,8 @@ exec_helper (const struct net_start *ns, pid_t sandbox, int ready, int errors)
   const char *argv[32 + 4 * 64];
   size_t n = 0, max = N_ELEMENTS (argv);
   char netns[64], userns[64], ready_arg[32];
-  char (*specs)[96] = alloca (sizeof *specs * (plan->n_forwards + 1));
+  /* A child of the helper, about to exec: nothing to free. */
+  char (*specs)[96] = xcalloc (plan->n_forwards + 1, sizeof *specs);
 
   /* What it says on stderr becomes part of our message if it fails.  Then
    * the fixed descriptors, from above any they could overwrite. */
