@@ -78,6 +78,51 @@ find_on_path (const char *name, char *path, size_t size)
   return false;
 }
 
+/* ---- what pasta is given ------------------------------------------------ */
+
+/* pasta's package installs a second build for CPUs with AVX2 next to the
+ * first, and the first re-executes itself as that one when the CPU has
+ * it: an exec and a dynamic link more on every start.  Made here instead,
+ * for the same CPUs, into buf; else the path found on PATH. */
+static const char *
+pasta_build_for_cpu (const char *path, char *buf, size_t size)
+{
+#if defined(__x86_64__)
+  __builtin_cpu_init ();
+  if (!__builtin_cpu_supports ("avx2"))
+    return path;
+  char resolved[PATH_MAX];
+  if (realpath (path, resolved) == NULL)
+    return path;
+  int n = snprintf (buf, size, "%s.avx2", resolved);
+  if (n > 0 && (size_t) n < size && access (buf, X_OK) == 0)
+    return buf;
+#else
+  (void) buf;
+  (void) size;
+#endif
+  return path;
+}
+
+/* pasta answers the sandbox's pings with ping sockets of its own, which
+ * the kernel lets only the groups in net.ipv4.ping_group_range open.  Where
+ * that range is empty (the kernel's default, "1 0") its ICMP handler can
+ * never work, and setting it up costs pasta several milliseconds.  An
+ * unreadable file, or ids shown as the overflow id from a nested user
+ * namespace, leave the handler on. */
+static bool
+ping_sockets_disabled (void)
+{
+  autoclose int fd = open ("/proc/sys/net/ipv4/ping_group_range", O_RDONLY | O_CLOEXEC);
+  char text[64];
+  ssize_t len = fd >= 0 ? read (fd, text, sizeof text - 1) : -1;
+  if (len <= 0)
+    return false;
+  text[len] = '\0';
+  unsigned long low, high;
+  return sscanf (text, "%lu %lu", &low, &high) == 2 && low > high;
+}
+
 /* ---- the work item: start the helper, wait for it to be ready ----------- */
 
 static void
@@ -175,12 +220,18 @@ exec_helper (const struct net_start *ns, pid_t sandbox, int ready, int errors)
       dup2 (devnull, STDIN_FILENO);
       dup2 (devnull, STDOUT_FILENO);
     }
+  /* argv[0] keeps pasta's name: it is how the program knows to be pasta. */
   add_arg (argv, &n, max, ns->path);
+  const char *executable = ns->path;
+  char avx2_build[PATH_MAX];
   if (ns->kind == HELPER_PASTA)
     {
+      executable = pasta_build_for_cpu (ns->path, avx2_build, sizeof avx2_build);
       add_arg (argv, &n, max, "--foreground");
       add_arg (argv, &n, max, "--quiet");
       add_arg (argv, &n, max, "--config-net");
+      if (ping_sockets_disabled ())
+        add_arg (argv, &n, max, "--no-icmp");
       if (!plan->allow_host_loopback)
         add_arg (argv, &n, max, "--no-map-gw");
       pasta_forward_args (plan, false, argv, &n, max, specs);
@@ -225,8 +276,8 @@ exec_helper (const struct net_start *ns, pid_t sandbox, int ready, int errors)
       add_arg (argv, &n, max, netns);
       add_arg (argv, &n, max, "tap0");
     }
-  execv (ns->path, (char *const *) argv);
-  fprintf (stderr, "%s: --net-user: execv %s: %s\n", log_program_name (), ns->path, strerror (errno));
+  execv (executable, (char *const *) argv);
+  fprintf (stderr, "%s: --net-user: execv %s: %s\n", log_program_name (), executable, strerror (errno));
   _exit (127);
 }
 

@@ -162,6 +162,47 @@ test_forward_port_reaches_only_the_given_port() {
     "forwarded port 7200, the sandbox's other port 8001 (host loopback, world address), its port 8000 directly"
 }
 
+# pasta's ICMP handler needs ping sockets: with the world's
+# net.ipv4.ping_group_range empty it is left off (--no-icmp, as pasta's
+# command line shows), with the world's root group in it the handler is on;
+# the far TCP server is reached either way.
+icmp_handler_case() {
+  local range=$1 dir=$2
+  # A new network namespace starts with the empty range, "1 0" (which a
+  # user namespace mapping only gid 0 could not write).
+  in_world bash -c '[ "$1" = default ] || echo "$1" > /proc/sys/net/ipv4/ping_group_range || exit 9
+    read -r low high < /proc/sys/net/ipv4/ping_group_range; echo "range $low $high"; shift; "$@"' _ "$range" \
+    env PATH="$dir" "${SW_CMD[@]}" --net-user "${SANDBOX[@]}" "${HERE[@]}" sh -c '
+      for p in /proc/[0-9]*; do tr "\0" " " 2> /dev/null < "$p/cmdline"; echo; done > "$1/cmdlines"
+      grep -F -- "$2/pasta" "$1/cmdlines" | grep -q -- "--no-icmp" && echo icmp-off || echo icmp-on
+      python3 "$0" tcp '$FAR' 7000' "$PROBE" "$SW_TEST_DIR" "$dir"
+}
+
+test_icmp_handler_follows_ping_group_range() {
+  require_net_user
+  local dir
+  dir=$(helper_path pasta)
+  icmp_handler_case default "$dir"
+  status_is 0 "--net-user, the new namespace's own ping_group_range"
+  # Read from a nested user namespace (the user mode here), the empty range
+  # shows as the overflow group twice: not known to be empty, the handler
+  # stays on.
+  if is_root; then
+    assert_eq "range 1 0
+icmp-off
+ok" "$OUT" "pasta's ICMP handler with an empty ping_group_range, and the far TCP server"
+  else
+    assert_eq "range 65534 65534
+icmp-on
+ok" "$OUT" "pasta's ICMP handler where the range reads as the overflow group, and the far TCP server"
+  fi
+  icmp_handler_case "0 0" "$dir"
+  status_is 0 "--net-user, ping_group_range holding root's group"
+  assert_eq "range 0 0
+icmp-on
+ok" "$OUT" "pasta's ICMP handler with the world's root group allowed ping sockets, and the far TCP server"
+}
+
 abstract_socket_seen() {
   in_world python3 "$PROBE" serve abstract:swaddle-test-$$ -- "$@" "${SANDBOX[@]}" "${HERE[@]}" \
     python3 "$PROBE" abstract swaddle-test-$$
