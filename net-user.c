@@ -119,8 +119,14 @@ ping_sockets_disabled (void)
   if (len <= 0)
     return false;
   text[len] = '\0';
-  unsigned long low, high;
-  return sscanf (text, "%lu %lu", &low, &high) == 2 && low > high;
+  char *end;
+  errno = 0;
+  unsigned long low = strtoul (text, &end, 10);
+  if (errno != 0 || end == text)
+    return false;
+  char *second = end;
+  unsigned long high = strtoul (second, &end, 10);
+  return errno == 0 && end != second && low > high;
 }
 
 /* ---- the work item: start the helper, wait for it to be ready ----------- */

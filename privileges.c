@@ -1,6 +1,7 @@
 /* swaddle: capabilities, seccomp, SELinux. */
 #include "config.h"
 #include "privileges.h"
+#include "kernel-abis.h"
 #include "seccomp-rules.h"
 #include "utils.h"
 
@@ -190,7 +191,7 @@ compile_rules (const struct plan *plan, struct seccomp_program *programs, size_t
 {
   const char *step = NULL;
   struct seccomp_rules_bpf bpf;
-  if (seccomp_rules_compile (plan, &bpf, &step) < 0)
+  if (seccomp_rules_compile (plan, kernel_foreign_abis (), &bpf, &step) < 0)
     die_errno ("compiling the seccomp rules (--seccomp-deny, --seccomp-allow, --seccomp-profile, --deny-socket): %s", step);
   for (size_t i = 0; i < bpf.n; i++)
     programs[i] = (struct seccomp_program) {

@@ -142,24 +142,27 @@ release_filter (scmp_filter_ctx *ctx)
 }
 
 /* A payload can enter the kernel through every ABI the machine runs: the
- * rules go into each, so that a call denied by its x86-64 number is not
- * reached through its x32 or i386 one.  One program per ABI: libseccomp
- * builds a program for three ABIs several times slower than three
- * programs of one (its cost grows with rules times ABIs squared), and a
- * payload runs each call through the one of its ABI (a few instructions
- * in the others). */
+ * rules go into each that the kernel enters (foreign_abis), so that a call
+ * denied by its x86-64 number is not reached through its x32 or i386 one.
+ * One program per ABI: libseccomp builds a program for three ABIs several
+ * times slower than three programs of one (its cost grows with rules times
+ * ABIs squared), and a payload runs each call through the one of its ABI
+ * (a few instructions in the others). */
 static size_t
-machine_abis (uint32_t abis[SECCOMP_RULES_MAX_ABIS])
+machine_abis (unsigned foreign_abis, uint32_t abis[SECCOMP_RULES_MAX_ABIS])
 {
   size_t n = 0;
   switch (seccomp_arch_native ())
     {
     case SCMP_ARCH_X86_64:
-      abis[n++] = SCMP_ARCH_X32;
-      abis[n++] = SCMP_ARCH_X86;
+      if (foreign_abis & SECCOMP_ABI_X32)
+        abis[n++] = SCMP_ARCH_X32;
+      if (foreign_abis & SECCOMP_ABI_I386)
+        abis[n++] = SCMP_ARCH_X86;
       break;
     case SCMP_ARCH_AARCH64:
-      abis[n++] = SCMP_ARCH_ARM;
+      if (foreign_abis & SECCOMP_ABI_ARM)
+        abis[n++] = SCMP_ARCH_ARM;
       break;
     default:
       break;
@@ -338,10 +341,11 @@ compile_for_abi (const struct plan *plan, uint32_t abi, void **filter, unsigned 
 }
 
 int
-seccomp_rules_compile (const struct plan *plan, struct seccomp_rules_bpf *out, const char **step)
+seccomp_rules_compile (const struct plan *plan, unsigned foreign_abis, struct seccomp_rules_bpf *out,
+                       const char **step)
 {
   uint32_t abis[SECCOMP_RULES_MAX_ABIS];
-  size_t n = machine_abis (abis);
+  size_t n = machine_abis (foreign_abis, abis);
   *out = (struct seccomp_rules_bpf) { 0 };
   for (size_t i = 0; i < n; i++)
     {

@@ -50,6 +50,14 @@ struct seccomp_rules_bpf
   size_t n;
 };
 
-/* Compile the plan's rules.  0, or -1 with errno and *step naming what
- * failed (out then holds nothing to free). */
-int seccomp_rules_compile (const struct plan *plan, struct seccomp_rules_bpf *out, const char **step);
+/* The machine's ABIs besides the native one that the rules are compiled
+ * for (kernel_foreign_abis() says which the kernel can enter). */
+#define SECCOMP_ABI_X32 1u    /* x86-64 */
+#define SECCOMP_ABI_I386 2u   /* x86-64 */
+#define SECCOMP_ABI_ARM 4u    /* aarch64 */
+
+/* Compile the plan's rules for the native ABI and the foreign ones in
+ * foreign_abis.  0, or -1 with errno and *step naming what failed (out
+ * then holds nothing to free). */
+int seccomp_rules_compile (const struct plan *plan, unsigned foreign_abis, struct seccomp_rules_bpf *out,
+                           const char **step);
