@@ -17,6 +17,7 @@
 #include <sys/resource.h>
 
 #include "plan.h"
+#include "seccomp-rules.h"
 #include "utils.h"
 
 #pragma GCC diagnostic ignored "-Woverride-init"
@@ -2089,6 +2090,34 @@ T (policy, families_scopes_paths_and_ports)
   cr_assert_eq (plan.landlock_tcp_connect[1], 65535);
   cr_assert_eq (plan.landlock_tcp_bind[0], 8080);
   cr_assert (plan_wants_landlock (&plan));
+}
+
+/* One program for the native ABI and one for each foreign ABI asked for:
+ * an ABI the kernel cannot enter gets none. */
+static size_t
+programs_compiled (unsigned foreign_abis)
+{
+  struct seccomp_rules_bpf bpf;
+  const char *step = NULL;
+  cr_assert_eq (seccomp_rules_compile (&plan, foreign_abis, &bpf, &step), 0, "compile: %s", step);
+  for (size_t i = 0; i < bpf.n; i++)
+    {
+      cr_assert_gt (bpf.length[i], 0);
+      free (bpf.filter[i]);
+    }
+  return bpf.n;
+}
+
+T (policy, rules_compiled_for_the_native_and_the_asked_abis)
+{
+  BUILD_OK ("--seccomp-deny", "getpid,acct", "--deny-socket", "netlink", "cmd");
+  cr_assert_eq (programs_compiled (0), 1);
+#if defined(__x86_64__)
+  cr_assert_eq (programs_compiled (SECCOMP_ABI_I386), 2);
+  cr_assert_eq (programs_compiled (SECCOMP_ABI_X32), 2);
+  cr_assert_eq (programs_compiled (SECCOMP_ABI_X32 | SECCOMP_ABI_I386), 3);
+  cr_assert_eq (programs_compiled (SECCOMP_ABI_X32 | SECCOMP_ABI_I386 | SECCOMP_ABI_ARM), 3);
+#endif
 }
 
 struct bad_policy

@@ -1,5 +1,5 @@
 # shellcheck shell=bash
-# Sourced by the qemu guest tests (run-initramfs-test, run-selinux-guest):
+# Sourced by guest-lib.sh, which the qemu guest tests (tests/initramfs/run-*) source:
 # build_static_swaddle OUT WORKDIR SELINUX builds a statically linked
 # swaddle from the source tree in $SRC with gcc alone (no meson build
 # directory: the suite's asan build cannot go into a guest), linking

@@ -11,8 +11,7 @@
 ((SW_TEST_TIMEOUT >= 400)) || SW_TEST_TIMEOUT=400
 
 test_cgroup_limits_in_a_qemu_guest_with_cgroup_v2() {
-  skip_if_bwrap "bubblewrap has no cgroup limits"
-  [[ $SW_MODE == root ]] || skip "runs once, in root mode (it runs root and uid 65534 sandboxes inside the VM)"
+  source_tree_test "a static swaddle built from the source tree, booted in a guest with cgroup v2 and its own root and uid 65534 sandboxes"
   run_guest run-cgroup-guest cgroup-guest 40 "the cgroup guest test"
   assert_contains "$OUT" "PASS user: a memory hog is OOM-killed and the status says so" "the report"
   assert_contains "$OUT" "PASS root, --unshare-pid: a fork bomb stops at pids.max, and it is reported" "the report"

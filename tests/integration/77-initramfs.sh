@@ -6,8 +6,7 @@
 . "${BASH_SOURCE[0]%/*}/../lib.sh"
 
 test_pivot_root_fallback_on_an_initramfs_under_qemu() {
-  skip_if_bwrap "the test boots a swaddle built from the source tree"
-  [[ $SW_MODE == root ]] || skip "runs once, in root mode (it starts its own root and unprivileged sandboxes inside the VM)"
+  source_tree_test "a static swaddle built from the source tree, booted on an initramfs with its own root and unprivileged sandboxes"
   run_guest run-initramfs-test initramfs 25 "the initramfs test"
 }
 
