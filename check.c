@@ -13,6 +13,7 @@
 #include "bind-mount.h"
 #include "cgroup.h"
 #include "diagnose.h"
+#include "kernel-abis.h"
 #include "id-ranges.h"
 #include "utils.h"
 
@@ -380,6 +381,8 @@ struct host
   char cgroup[256];
   int cgroup_delegated;   /* 1, 0, -1 unknown */
   int seccomp_install;    /* 0: a filter can be installed; else the errno */
+  unsigned seccomp_abis;  /* kernel_foreign_abis(): rules by name go to these */
+  bool seccomp_filtered;  /* this process is under a filter: all ABIs kept */
   struct net_helper_probe net_helpers[2];   /* --net-user's pasta, slirp4netns */
   bool cgroup_limits;     /* --memory-max, --pids-max, --cpu-max can be had */
   char cgroup_limits_why[512];
@@ -469,6 +472,8 @@ gather_host (struct host *h)
   h->new_mount_api = mount_api_is_new ();
   find_cgroup2 (h);
   h->seccomp_install = probe_seccomp_install ();
+  h->seccomp_abis = kernel_foreign_abis ();
+  h->seccomp_filtered = prctl (PR_GET_SECCOMP, 0, 0, 0, 0) != 0;
   net_probe_helpers (h->net_helpers);
   h->cgroup_limits = cgroup_limits_possible (h->cgroup_limits_why, sizeof h->cgroup_limits_why);
 }
@@ -651,6 +656,9 @@ print_json (FILE *out, const struct host *h, const struct diag_facts *f, uid_t u
   fputs (",\n  \"seccomp-install\": ", out);
   json_result (out, &(struct result) { .tried = true, .ok = h->seccomp_install == 0,
                                        .error = h->seccomp_install, .call = "prctl(PR_SET_SECCOMP)" });
+  char abis[64];
+  fputs (",\n  \"seccomp-rules-abis\": ", out);
+  json_write_string (out, kernel_abi_names (h->seccomp_abis, abis, sizeof abis));
   fputs (",\n  \"cgroup2\": ", out);
   if (h->cgroup2_mount[0])
     {
@@ -773,6 +781,10 @@ print_table (FILE *out, const struct host *h, const struct diag_facts *f, uid_t 
     row (out, "seccomp filters", "can be installed (--seccomp, --seccomp-deny, --seccomp-profile, ...)");
   else
     row (out, "seccomp filters", "no: prctl(PR_SET_SECCOMP): %s", strerror (h->seccomp_install));
+  char abis[64];
+  row (out, "seccomp rules by name for", "%s (%s)", kernel_abi_names (h->seccomp_abis, abis, sizeof abis),
+       h->seccomp_filtered ? "every ABI of the machine: under a seccomp filter the kernel cannot be asked"
+                           : "the ABIs this kernel enters");
   if (h->cgroup2_mount[0])
     row (out, "cgroup v2", "%s; this process in %s, writable by the caller: %s", h->cgroup2_mount,
          h->cgroup[0] ? h->cgroup : "?", yes_no_unknown (h->cgroup_delegated));

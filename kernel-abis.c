@@ -15,6 +15,7 @@
 #include <setjmp.h>
 #include <signal.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <sys/prctl.h>
 
 #if defined(__x86_64__)
@@ -96,3 +97,18 @@ kernel_foreign_abis (void)
 }
 
 #endif
+
+const char *
+kernel_abi_names (unsigned foreign_abis, char *buf, size_t size)
+{
+#if defined(__x86_64__)
+  snprintf (buf, size, "x86-64%s%s", foreign_abis & SECCOMP_ABI_X32 ? ", x32" : "",
+            foreign_abis & SECCOMP_ABI_I386 ? ", i386" : "");
+#elif defined(__aarch64__)
+  snprintf (buf, size, "aarch64%s", foreign_abis & SECCOMP_ABI_ARM ? ", arm" : "");
+#else
+  (void) foreign_abis;
+  snprintf (buf, size, "the native one");
+#endif
+  return buf;
+}

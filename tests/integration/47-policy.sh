@@ -140,6 +140,15 @@ test_rules_compiled_for_the_abis_the_kernel_enters() {
     sh -c 'grep ^Seccomp_filters: /proc/self/status'
   assert_eq 0 "$STATUS" "exit status under a filter of the caller's"
   assert_eq "Seccomp_filters:	$((callers + 4))" "$OUT" "the caller's filters and one per ABI of the machine"
+  # --check names the same ABIs.
+  local names=x86-64
+  for abi in x32 i386; do
+    ((callers)) || [[ -z $(unenterable "$abi") ]] && names+=", $abi"
+  done
+  assert_success sw --check --json
+  assert_contains "$OUT" "\"seccomp-rules-abis\": \"$names\"," "--check --json"
+  run "$deny" -e EPERM acct -- "${SW_CMD[@]}" --check
+  assert_match "$OUT" "seccomp rules by name for +x86-64, x32, i386 \(every ABI of the machine" "--check under a filter of the caller's"
 }
 
 test_deny_socket_netlink_stops_ip_link_and_leaves_tcp() {
