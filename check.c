@@ -382,7 +382,6 @@ struct host
   int cgroup_delegated;   /* 1, 0, -1 unknown */
   int seccomp_install;    /* 0: a filter can be installed; else the errno */
   unsigned seccomp_abis;  /* kernel_foreign_abis(): rules by name go to these */
-  bool seccomp_filtered;  /* this process is under a filter: all ABIs kept */
   struct net_helper_probe net_helpers[2];   /* --net-user's pasta, slirp4netns */
   bool cgroup_limits;     /* --memory-max, --pids-max, --cpu-max can be had */
   char cgroup_limits_why[512];
@@ -473,7 +472,6 @@ gather_host (struct host *h)
   find_cgroup2 (h);
   h->seccomp_install = probe_seccomp_install ();
   h->seccomp_abis = kernel_foreign_abis ();
-  h->seccomp_filtered = prctl (PR_GET_SECCOMP, 0, 0, 0, 0) != 0;
   net_probe_helpers (h->net_helpers);
   h->cgroup_limits = cgroup_limits_possible (h->cgroup_limits_why, sizeof h->cgroup_limits_why);
 }
@@ -783,8 +781,8 @@ print_table (FILE *out, const struct host *h, const struct diag_facts *f, uid_t 
     row (out, "seccomp filters", "no: prctl(PR_SET_SECCOMP): %s", strerror (h->seccomp_install));
   char abis[64];
   row (out, "seccomp rules by name for", "%s (%s)", kernel_abi_names (h->seccomp_abis, abis, sizeof abis),
-       h->seccomp_filtered ? "every ABI of the machine: under a seccomp filter the kernel cannot be asked"
-                           : "the ABIs this kernel enters");
+       f->seccomp_mode == 2 ? "every ABI of the machine: under a seccomp filter the kernel cannot be asked"
+                            : "the ABIs this kernel enters");
   if (h->cgroup2_mount[0])
     row (out, "cgroup v2", "%s; this process in %s, writable by the caller: %s", h->cgroup2_mount,
          h->cgroup[0] ? h->cgroup : "?", yes_no_unknown (h->cgroup_delegated));
